@@ -1,0 +1,32 @@
+package com.miteos.gateway.client;
+
+import com.miteos.model.view.InternalHeaders;
+import com.miteos.model.view.TaskPage;
+import com.miteos.model.view.TaskView;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/** task-service's internal API. Use it through {@link TaskReadModel}. */
+@Path("/internal/tasks")
+@RegisterRestClient(configKey = "task-service")
+public interface TaskServiceApi {
+
+    @GET
+    @Path("/{id}")
+    Uni<TaskView> get(@PathParam("id") String id,
+            @HeaderParam(InternalHeaders.ACCOUNT_ID) String accountId,
+            @HeaderParam(InternalHeaders.MODE) String mode,
+            @QueryParam("wait_ms") long waitMs);
+
+    @GET
+    Uni<TaskPage> list(@HeaderParam(InternalHeaders.ACCOUNT_ID) String accountId,
+            @HeaderParam(InternalHeaders.MODE) String mode,
+            @QueryParam("status") String status,
+            @QueryParam("limit") int limit,
+            @QueryParam("offset") int offset);
+}

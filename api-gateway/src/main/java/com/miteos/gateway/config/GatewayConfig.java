@@ -1,0 +1,27 @@
+package com.miteos.gateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithName;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** The gateway's own settings; defaults and environment variables are in application.properties. */
+@ConfigMapping(prefix = "miteos")
+public interface GatewayConfig {
+
+    Admin admin();
+
+    Tasks tasks();
+
+    interface Admin {
+        /** The bearer secret of the admin API. Empty: the admin API answers 404. */
+        @WithName("token")
+        Optional<String> token();
+    }
+
+    interface Tasks {
+        /** How long {@code POST /v1/tasks} waits for the read model to show a new task. */
+        Duration projectionWait();
+    }
+}

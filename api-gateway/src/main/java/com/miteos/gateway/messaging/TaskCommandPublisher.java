@@ -1,0 +1,44 @@
+package com.miteos.gateway.messaging;
+
+import com.miteos.model.event.EventEnvelope;
+import com.miteos.model.event.EventJson;
+import com.miteos.model.event.TaskCancelRequested;
+import com.miteos.model.event.TaskCreated;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/**
+ * Publishes task commands, keyed by task id. Each returned {@link Uni} completes only when the
+ * broker has acknowledged the record ({@code acks=all}, idempotent producer), so the API
+ * answers a client only for a command that cannot be lost.
+ */
+@ApplicationScoped
+public class TaskCommandPublisher {
+
+    private final MutinyEmitter<String> created;
+    private final MutinyEmitter<String> cancel;
+
+    public TaskCommandPublisher(@Channel("task-created") MutinyEmitter<String> created,
+            @Channel("task-cancel") MutinyEmitter<String> cancel) {
+        this.created = created;
+        this.cancel = cancel;
+    }
+
+    public Uni<Void> taskCreated(EventEnvelope<TaskCreated> event) {
+        return send(created, event);
+    }
+
+    public Uni<Void> cancelRequested(EventEnvelope<TaskCancelRequested> event) {
+        return send(cancel, event);
+    }
+
+    private static Uni<Void> send(MutinyEmitter<String> emitter, EventEnvelope<?> event) {
+        Message<String> message = Message.of(EventJson.toJson(event))
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.taskId()).build());
+        return emitter.sendMessage(message);
+    }
+}

@@ -1,0 +1,85 @@
+package com.miteos.gateway.repository;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.miteos.gateway.domain.Caller;
+import com.miteos.model.task.TaskConfig;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.ZoneOffset;
+import java.util.Arrays;
+
+/** SQL for accepted tasks. */
+@ApplicationScoped
+public class TaskSubmissionRepository {
+
+    private static final String COLUMNS = """
+            task_id, account_id, mode, idempotency_key, request_hash, prompt, config::text AS config, created_at""";
+
+    private final Pool pool;
+    private final ObjectMapper json;
+
+    public TaskSubmissionRepository(Pool pool, ObjectMapper json) {
+        this.pool = pool;
+        this.json = json;
+    }
+
+    /**
+     * Stores a submission. With an idempotency key that the owner already used, nothing is
+     * stored and the answer is false: the caller must then look up the earlier submission.
+     */
+    public Uni<Boolean> insert(TaskSubmission s) {
+        return pool.preparedQuery("""
+                        INSERT INTO task_submissions (task_id, account_id, mode, idempotency_key, request_hash, prompt,
+                                                      config, created_at)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8)
+                        ON CONFLICT (account_id, mode, idempotency_key) DO NOTHING""")
+                .execute(Tuple.from(Arrays.asList(s.taskId(), s.accountId(), s.mode(), s.idempotencyKey(),
+                        s.requestHash(), s.prompt(), write(s.config()), s.createdAt().atOffset(ZoneOffset.UTC))))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    public Uni<TaskSubmission> findByIdempotencyKey(Caller caller, String key) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM task_submissions"
+                        + " WHERE account_id = $1 AND mode = $2 AND idempotency_key = $3")
+                .execute(Tuple.of(caller.accountId(), caller.mode().value(), key))
+                .map(rows -> rows.size() == 0 ? null : toSubmission(rows.iterator().next()));
+    }
+
+    public Uni<TaskSubmission> find(Caller caller, String taskId) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM task_submissions"
+                        + " WHERE task_id = $1 AND account_id = $2 AND mode = $3")
+                .execute(Tuple.of(taskId, caller.accountId(), caller.mode().value()))
+                .map(rows -> rows.size() == 0 ? null : toSubmission(rows.iterator().next()));
+    }
+
+    /** Forgets a submission that never reached the broker, so that a retry can make it again. */
+    public Uni<Void> delete(String taskId) {
+        return pool.preparedQuery("DELETE FROM task_submissions WHERE task_id = $1")
+                .execute(Tuple.of(taskId))
+                .replaceWithVoid();
+    }
+
+    private TaskSubmission toSubmission(Row row) {
+        try {
+            return new TaskSubmission(row.getString("task_id"), row.getString("account_id"), row.getString("mode"),
+                    row.getString("idempotency_key"), row.getString("request_hash"), row.getString("prompt"),
+                    json.readValue(row.getString("config"), TaskConfig.class),
+                    row.getOffsetDateTime("created_at").toInstant());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored task config is unreadable", e);
+        }
+    }
+
+    private String write(TaskConfig config) {
+        try {
+            return json.writeValueAsString(config);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("task config cannot be written", e);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package com.miteos.gateway.rest;
+
+import com.miteos.gateway.config.GatewayConfig;
+import com.miteos.gateway.domain.ApiProblem;
+import com.miteos.gateway.service.ApiKeyAuthenticator;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.MDC;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * Authenticates every request: {@code /v1} with an account's API key, {@code /admin/v1} with
+ * the admin secret. Anything else (health, metrics) is not routed through the REST layer.
+ */
+public class AuthenticationFilter {
+
+    private final ApiKeyAuthenticator authenticator;
+    private final CurrentCaller currentCaller;
+    private final byte[] adminToken;
+
+    public AuthenticationFilter(ApiKeyAuthenticator authenticator, CurrentCaller currentCaller, GatewayConfig config) {
+        this.authenticator = authenticator;
+        this.currentCaller = currentCaller;
+        this.adminToken = config.admin().token().filter(t -> !t.isBlank())
+                .map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
+    }
+
+    @ServerRequestFilter
+    public Uni<Response> authenticate(ContainerRequestContext context, HttpServerRequest request) {
+        String path = context.getUriInfo().getPath();
+        String authorization = context.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (path.startsWith("/admin/")) {
+            return Uni.createFrom().item(admin(authorization, request));
+        }
+        return authenticator.authenticate(authorization)
+                .map(caller -> {
+                    currentCaller.set(caller);
+                    MDC.put("account_id", caller.accountId());
+                    return (Response) null;
+                })
+                .onFailure(ApiProblem.class)
+                .recoverWithItem(e -> ProblemMapper.respond((ApiProblem) e, request));
+    }
+
+    /** Null (go on) for the right admin secret; otherwise the admin API does not exist for the caller. */
+    private Response admin(String authorization, HttpServerRequest request) {
+        if (adminToken == null) {
+            return ProblemMapper.respond(ApiProblem.notFound("Resource " + request.path()), request);
+        }
+        byte[] given = authorization != null && authorization.startsWith("Bearer ")
+                ? authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+        if (!MessageDigest.isEqual(given, adminToken)) {
+            return ProblemMapper.respond(new ApiProblem(401, "unauthorized", "Unauthorized",
+                    "The admin API needs 'Authorization: Bearer <admin token>'."), request);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,129 @@
+package com.miteos.gateway.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.miteos.gateway.domain.ApiProblem;
+import com.miteos.gateway.domain.Caller;
+import com.miteos.gateway.service.ApiKeyAuthenticator;
+import com.miteos.model.id.IdPrefix;
+import com.miteos.model.id.Ids;
+import com.miteos.model.view.InternalHeaders;
+import io.quarkus.logging.Log;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.net.URI;
+import java.util.List;
+
+/**
+ * {@code GET /v1/tasks/{id}/deliverables/{file_id}/download}: streams a file from
+ * deliverable-service to the client. It is a plain Vert.x route, not a REST resource, so the
+ * bytes flow through with back-pressure and the gateway never holds a whole file in memory.
+ */
+@ApplicationScoped
+public class DeliverableDownloadRoute {
+
+    static final String PATH = "/v1/tasks/:taskId/deliverables/:fileId/download";
+    private static final List<String> PASSED_HEADERS = List.of("Content-Type", "Content-Length",
+            "Content-Disposition", "X-Content-Type-Options");
+
+    private final ApiKeyAuthenticator authenticator;
+    private final ObjectMapper json;
+    private final HttpClient client;
+    private final URI deliverableService;
+
+    public DeliverableDownloadRoute(ApiKeyAuthenticator authenticator, ObjectMapper json, Vertx vertx,
+            @ConfigProperty(name = "quarkus.rest-client.deliverable-service.url") URI deliverableService) {
+        this.authenticator = authenticator;
+        this.json = json;
+        this.deliverableService = deliverableService;
+        this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2_000).setIdleTimeout(60));
+    }
+
+    void register(@Observes Router router) {
+        router.get(PATH).order(-100).handler(this::download);
+    }
+
+    private void download(RoutingContext ctx) {
+        String taskId = ctx.pathParam("taskId");
+        String fileId = ctx.pathParam("fileId");
+        authenticator.authenticate(ctx.request().getHeader("Authorization")).subscribe().with(
+                caller -> {
+                    if (!Ids.isValid(IdPrefix.TASK, taskId) || !Ids.isValid(IdPrefix.DELIVERABLE, fileId)) {
+                        problem(ctx, ApiProblem.notFound("Deliverable " + fileId + " of task " + taskId));
+                        return;
+                    }
+                    stream(ctx, caller, taskId, fileId);
+                },
+                failure -> problem(ctx, failure instanceof ApiProblem p ? p : unexpected(failure)));
+    }
+
+    private void stream(RoutingContext ctx, Caller caller, String taskId, String fileId) {
+        RequestOptions request = new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setHost(deliverableService.getHost())
+                .setPort(deliverableService.getPort())
+                .setURI("/internal/tasks/" + taskId + "/deliverables/" + fileId + "/content")
+                .putHeader(InternalHeaders.ACCOUNT_ID, caller.accountId())
+                .putHeader(InternalHeaders.MODE, caller.mode().value());
+        client.request(request)
+                .compose(req -> req.send())
+                .onSuccess(upstream -> relay(ctx, upstream, taskId, fileId))
+                .onFailure(e -> problem(ctx, unexpected(e)));
+    }
+
+    private void relay(RoutingContext ctx, HttpClientResponse upstream, String taskId, String fileId) {
+        if (upstream.statusCode() == 404) {
+            upstream.body();
+            problem(ctx, ApiProblem.notFound("Deliverable " + fileId + " of task " + taskId));
+            return;
+        }
+        if (upstream.statusCode() != 200) {
+            upstream.body();
+            problem(ctx, unexpected(new IllegalStateException("deliverable-service answered " + upstream.statusCode())));
+            return;
+        }
+        HttpServerResponse response = ctx.response().setStatusCode(200);
+        PASSED_HEADERS.forEach(h -> {
+            String value = upstream.getHeader(h);
+            if (value != null) {
+                response.putHeader(h, value);
+            }
+        });
+        upstream.pipeTo(response).onFailure(e -> Log.warnf("task %s: download of %s broke off: %s", taskId, fileId,
+                e.getMessage()));
+    }
+
+    private static ApiProblem unexpected(Throwable e) {
+        Log.warnf("deliverable download failed: %s", e.toString());
+        return ApiProblem.unavailable("The file could not be fetched right now; please retry.");
+    }
+
+    private void problem(RoutingContext ctx, ApiProblem problem) {
+        if (ctx.response().headWritten()) {
+            ctx.response().reset();
+            return;
+        }
+        ProblemBody body = ProblemBody.of(problem, ctx.request().path(), RequestIds.of(ctx.response()));
+        HttpServerResponse response = ctx.response().setStatusCode(problem.status())
+                .putHeader("Content-Type", ProblemBody.MEDIA_TYPE);
+        if (problem.status() == 401) {
+            response.putHeader("WWW-Authenticate", "Bearer realm=\"miteos\"");
+        }
+        try {
+            response.end(json.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            response.end();
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package com.miteos.gateway.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.miteos.gateway.client.TaskReadModel;
+import com.miteos.gateway.config.GatewayConfig;
+import com.miteos.gateway.domain.ApiProblem;
+import com.miteos.gateway.domain.Caller;
+import com.miteos.gateway.mapping.TaskRequestParser.NewTask;
+import com.miteos.gateway.messaging.TaskCommandPublisher;
+import com.miteos.gateway.repository.TaskSubmission;
+import com.miteos.gateway.repository.TaskSubmissionRepository;
+import com.miteos.model.event.EventEnvelope;
+import com.miteos.model.event.TaskCancelRequested;
+import com.miteos.model.event.TaskCreated;
+import com.miteos.model.id.IdPrefix;
+import com.miteos.model.id.Ids;
+import com.miteos.model.task.TaskStatus;
+import com.miteos.model.view.DeliverableView;
+import com.miteos.model.view.TaskPage;
+import com.miteos.model.view.TaskView;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The task use cases of the public API. Creating and cancelling publish commands to Kafka;
+ * reading goes to the read models. A task the gateway accepted is readable at once: when the
+ * read model has not caught up yet, the accepted submission answers for it.
+ */
+@ApplicationScoped
+public class TaskService {
+
+    private final TaskSubmissionRepository submissions;
+    private final TaskCommandPublisher publisher;
+    private final TaskReadModel readModel;
+    private final ObjectMapper json;
+    private final Duration projectionWait;
+
+    public TaskService(TaskSubmissionRepository submissions, TaskCommandPublisher publisher, TaskReadModel readModel,
+            ObjectMapper json, GatewayConfig config) {
+        this.submissions = submissions;
+        this.publisher = publisher;
+        this.readModel = readModel;
+        this.json = json;
+        this.projectionWait = config.tasks().projectionWait();
+    }
+
+    /** The outcome of a create: the task, and whether this call created it or replayed an earlier one. */
+    public record Created(TaskView task, boolean replayed) {
+    }
+
+    public Uni<Created> create(Caller caller, NewTask request, String idempotencyKey) {
+        TaskSubmission submission = new TaskSubmission(Ids.newId(IdPrefix.TASK), caller.accountId(),
+                caller.mode().value(), idempotencyKey, fingerprint(request), request.prompt(), request.config(),
+                Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        return submissions.insert(submission).flatMap(inserted -> inserted
+                ? publishNew(caller, submission).map(task -> new Created(task, false))
+                : replay(caller, submission));
+    }
+
+    private Uni<TaskView> publishNew(Caller caller, TaskSubmission s) {
+        EventEnvelope<TaskCreated> event = EventEnvelope.of(s.taskId(), s.accountId(), caller.mode(), 0,
+                new TaskCreated(s.prompt(), s.config(), s.createdAt()));
+        return publisher.taskCreated(event)
+                .onFailure().call(e -> {
+                    Log.errorf("task %s: the broker did not take task.created: %s", s.taskId(), e.toString());
+                    return submissions.delete(s.taskId());
+                })
+                .onFailure().transform(e -> ApiProblem.unavailable(
+                        "The task could not be accepted right now; it was not created. Please retry."))
+                .invoke(() -> Log.infof("task %s: accepted", s.taskId()))
+                .flatMap(ignored -> readModel.find(caller, s.taskId(), projectionWait)
+                        .onFailure().recoverWithNull())
+                .map(task -> task != null ? task : pendingView(s));
+    }
+
+    /** Same key again: the same body gets the original task back, a different body a 422. */
+    private Uni<Created> replay(Caller caller, TaskSubmission attempt) {
+        return submissions.findByIdempotencyKey(caller, attempt.idempotencyKey()).flatMap(original -> {
+            if (original == null) {
+                // The original attempt failed and was rolled back in between: a plain retry is safe.
+                return create(caller, new NewTask(attempt.prompt(), attempt.config()), attempt.idempotencyKey());
+            }
+            if (!original.requestHash().equals(attempt.requestHash())) {
+                return Uni.createFrom().failure(new ApiProblem(422, "idempotency-key-reused",
+                        "Idempotency key reused",
+                        "This Idempotency-Key was already used with a different request body."));
+            }
+            return find(caller, original.taskId()).map(task -> new Created(task, true));
+        });
+    }
+
+    /** The task, or a 404 problem. */
+    public Uni<TaskView> get(Caller caller, String taskId) {
+        if (!Ids.isValid(IdPrefix.TASK, taskId)) {
+            return Uni.createFrom().failure(ApiProblem.notFound("Task " + shortened(taskId)));
+        }
+        return find(caller, taskId).onItem().ifNull().failWith(() -> ApiProblem.notFound("Task " + taskId));
+    }
+
+    private Uni<TaskView> find(Caller caller, String taskId) {
+        return readModel.find(caller, taskId, Duration.ZERO).flatMap(task -> task != null
+                ? Uni.createFrom().item(task)
+                : submissions.find(caller, taskId).map(s -> s == null ? null : pendingView(s)));
+    }
+
+    public Uni<TaskPage> list(Caller caller, TaskStatus status, int limit, int offset) {
+        return readModel.list(caller, status, limit, offset);
+    }
+
+    /**
+     * Cancels a task that has not finished. Cancelling a cancelled task succeeds again (a safe
+     * retry); a complete or failed task cannot be cancelled (409).
+     */
+    public Uni<Void> cancel(Caller caller, String taskId) {
+        return get(caller, taskId).flatMap(task -> {
+            if (task.status() == TaskStatus.CANCELLED) {
+                return Uni.createFrom().voidItem();
+            }
+            if (task.status().isTerminal()) {
+                return Uni.createFrom().failure(new ApiProblem(409, "task-finished", "Task already finished",
+                        "Task " + taskId + " is " + task.status().value()
+                                + "; only pending, planning, running or paused tasks can be cancelled."));
+            }
+            return publisher.cancelRequested(EventEnvelope.of(taskId, caller.accountId(), caller.mode(), 0,
+                            new TaskCancelRequested(TaskCancelRequested.CLIENT_REQUEST)))
+                    .onFailure().transform(e -> ApiProblem.unavailable(
+                            "The cancellation could not be recorded right now. Please retry."))
+                    .invoke(() -> Log.infof("task %s: cancel requested", taskId));
+        });
+    }
+
+    public Uni<List<DeliverableView>> deliverables(Caller caller, String taskId) {
+        return get(caller, taskId).flatMap(task -> readModel.deliverables(caller, taskId));
+    }
+
+    private static TaskView pendingView(TaskSubmission s) {
+        return new TaskView(s.taskId(), TaskStatus.PENDING, s.prompt(), s.config(), List.of(), 0, 0, null,
+                s.createdAt(), s.createdAt());
+    }
+
+    private String fingerprint(NewTask request) {
+        try {
+            byte[] canonical = json.writeValueAsString(request).getBytes(StandardCharsets.UTF_8);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot fingerprint a task request", e);
+        }
+    }
+
+    private static String shortened(String id) {
+        return id.length() <= 64 ? id : id.substring(0, 64) + "…";
+    }
+}

@@ -1,0 +1,243 @@
+package com.miteos.gateway;
+
+import com.miteos.gateway.client.TaskReadModel;
+import com.miteos.gateway.domain.Caller;
+import com.miteos.model.event.EventEnvelope;
+import com.miteos.model.event.EventJson;
+import com.miteos.model.event.EventPayload;
+import com.miteos.model.event.TaskCreated;
+import com.miteos.model.task.TaskStatus;
+import com.miteos.model.view.TaskView;
+import io.quarkus.test.InjectMock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import jakarta.enterprise.inject.Any;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.nullValue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.when;
+
+/**
+ * The task endpoints of the gateway, with Kafka replaced by an in-memory channel and the read
+ * models by a mock: what is published, what is validated, and what is answered.
+ */
+@QuarkusTest
+class TaskApiTest {
+
+    private static final String SEED_PROMPT =
+            "Research the top 5 open-source vector databases and produce a comparison report as a Markdown file.";
+
+    @Inject
+    @Any
+    InMemoryConnector connector;
+
+    @InjectMock
+    TaskReadModel readModel;
+
+    private String testToken;
+    private String liveToken;
+
+    @BeforeEach
+    void setUp() {
+        String account = ApiTestSupport.newAccount();
+        testToken = ApiTestSupport.newToken(account, "test");
+        liveToken = ApiTestSupport.newToken(account, "live");
+        connector.sink("task-created").clear();
+        connector.sink("task-cancel").clear();
+        // The read model has not caught up: the gateway must answer from what it accepted.
+        when(readModel.find(any(Caller.class), anyString(), any(Duration.class))).thenReturn(Uni.createFrom().nullItem());
+    }
+
+    @Test
+    void createPublishesTaskCreatedAndAnswersThePendingTaskWithDefaults() {
+        String id = as(liveToken).body("{\"prompt\":\"" + SEED_PROMPT + "\",\"config\":{\"max_agents\":3,"
+                        + "\"autonomy_level\":70,\"auto_deploy\":false}}")
+                .post("/v1/tasks")
+                .then().statusCode(201)
+                .header("Location", matchesPattern(".*/v1/tasks/task_[0-9a-z]{26}"))
+                .body("id", matchesPattern("task_[0-9a-z]{26}"))
+                .body("status", equalTo("pending"))
+                .body("prompt", equalTo(SEED_PROMPT))
+                .body("config.max_agents", equalTo(3))
+                .body("config.autonomy_level", equalTo(70))
+                .body("config.auto_deploy", equalTo(false))
+                .body("config.deploy_target", nullValue())
+                .body("created_at", matchesPattern("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"))
+                .extract().path("id");
+
+        List<? extends Message<String>> published = connector.<String>sink("task-created").received();
+        assertThat(published).hasSize(1);
+        EventEnvelope<EventPayload> event = EventJson.fromJson(published.get(0).getPayload());
+        assertThat(event.taskId()).isEqualTo(id);
+        assertThat(event.sequence()).isZero();
+        assertThat(((TaskCreated) event.payload()).prompt()).isEqualTo(SEED_PROMPT);
+        assertThat(((TaskCreated) event.payload()).config().autonomyLevel()).isEqualTo(70);
+
+        as(liveToken).get("/v1/tasks/{id}", id).then().statusCode(200)
+                .body("id", equalTo(id)).body("status", equalTo("pending"));
+    }
+
+    @Test
+    void omittedConfigIsFilledWithDefaults() {
+        as(testToken).body("{\"prompt\":\"hi\"}").post("/v1/tasks").then().statusCode(201)
+                .body("config.max_agents", equalTo(3))
+                .body("config.autonomy_level", equalTo(50))
+                .body("config.auto_deploy", equalTo(false))
+                .body("config.deploy_target", nullValue());
+    }
+
+    @ParameterizedTest(name = "{0} -> 400 naming {1}")
+    @CsvSource(delimiter = '|', value = {
+            "{}                                                        | prompt",
+            "{\"prompt\":\"   \"}                                      | prompt",
+            "{\"prompt\":42}                                           | prompt",
+            "{\"prompt\":\"x\",\"extra\":1}                            | extra",
+            "{\"prompt\":\"x\",\"config\":[]}                          | config",
+            "{\"prompt\":\"x\",\"config\":{\"max_agents\":0}}          | config.max_agents",
+            "{\"prompt\":\"x\",\"config\":{\"max_agents\":11}}         | config.max_agents",
+            "{\"prompt\":\"x\",\"config\":{\"max_agents\":\"3\"}}      | config.max_agents",
+            "{\"prompt\":\"x\",\"config\":{\"max_agents\":2.5}}        | config.max_agents",
+            "{\"prompt\":\"x\",\"config\":{\"max_agents\":1e40}}       | config.max_agents",
+            "{\"prompt\":\"x\",\"config\":{\"autonomy_level\":101}}    | config.autonomy_level",
+            "{\"prompt\":\"x\",\"config\":{\"autonomy_level\":-1}}     | config.autonomy_level",
+            "{\"prompt\":\"x\",\"config\":{\"auto_deploy\":\"yes\"}}   | config.auto_deploy",
+            "{\"prompt\":\"x\",\"config\":{\"auto_deploy\":true}}      | config.deploy_target",
+            "{\"prompt\":\"x\",\"config\":{\"deploy_target\":\"ftp://x\"}} | config.deploy_target",
+            "{\"prompt\":\"x\",\"config\":{\"colour\":\"red\"}}        | config.colour",
+            "{\"prompt\":\"x\",\"config\":{\"sandbox\":{\"step_delay_ms\":10001}}} | config.sandbox.step_delay_ms",
+            "{\"prompt\":\"x\",\"config\":{\"sandbox\":{\"outcome\":\"explode\"}}} | config.sandbox.outcome",
+            "{\"prompt\":\"x\",\"config\":{\"sandbox\":{\"speed\":1}}}   | config.sandbox.speed"
+    })
+    void invalidBodiesAreRejectedNamingTheField(String body, String field) {
+        as(testToken).body(body).post("/v1/tasks")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("status", equalTo(400))
+                .body("errors.field", hasItem(field));
+        assertThat(connector.sink("task-created").received()).isEmpty();
+    }
+
+    @Test
+    void aPromptOverTheLimitIsRejectedAndOneAtTheLimitAccepted() {
+        as(testToken).body("{\"prompt\":\"" + "a".repeat(32_001) + "\"}").post("/v1/tasks")
+                .then().statusCode(400).body("errors.field", hasItem("prompt"));
+        as(testToken).body("{\"prompt\":\"" + "a".repeat(32_000) + "\"}").post("/v1/tasks")
+                .then().statusCode(201);
+    }
+
+    @Test
+    void malformedJsonIsA400ProblemWithoutInternals() {
+        String body = as(testToken).body("{\"prompt\": ").post("/v1/tasks")
+                .then().statusCode(400).contentType("application/problem+json")
+                .extract().asString();
+        assertThat(body).doesNotContain("com.fasterxml", "Exception", "at com.");
+    }
+
+    @Test
+    void sandboxConfigIsForTestKeysOnly() {
+        as(liveToken).body("{\"prompt\":\"x\",\"config\":{\"sandbox\":{\"step_delay_ms\":10}}}").post("/v1/tasks")
+                .then().statusCode(400).body("errors.field", hasItem("config.sandbox"));
+        as(testToken).body("{\"prompt\":\"x\",\"config\":{\"sandbox\":{\"step_delay_ms\":10,\"outcome\":\"fail\"}}}")
+                .post("/v1/tasks")
+                .then().statusCode(201)
+                .body("config.sandbox.step_delay_ms", equalTo(10))
+                .body("config.sandbox.outcome", equalTo("fail"));
+    }
+
+    @Test
+    void idempotencyKeyReplaysTheOriginalAndRefusesADifferentBody() {
+        String first = as(testToken).header("Idempotency-Key", "order-42").body("{\"prompt\":\"once\"}")
+                .post("/v1/tasks").then().statusCode(201).extract().path("id");
+        String again = as(testToken).header("Idempotency-Key", "order-42").body("{\"prompt\":\"once\"}")
+                .post("/v1/tasks").then().statusCode(201).header("Idempotent-Replayed", "true")
+                .extract().path("id");
+        as(testToken).header("Idempotency-Key", "order-42").body("{\"prompt\":\"twice\"}")
+                .post("/v1/tasks").then().statusCode(422).contentType("application/problem+json");
+
+        assertThat(again).isEqualTo(first);
+        assertThat(connector.sink("task-created").received()).hasSize(1);
+    }
+
+    @Test
+    void listValidatesItsQuery() {
+        as(testToken).queryParam("status", "sideways").get("/v1/tasks")
+                .then().statusCode(400).body("errors.field", hasItem("status"));
+        as(testToken).queryParam("limit", 0).get("/v1/tasks").then().statusCode(400);
+        as(testToken).queryParam("limit", 101).get("/v1/tasks").then().statusCode(400);
+        as(testToken).queryParam("limit", "ten").get("/v1/tasks").then().statusCode(400)
+                .body("errors.field", hasItem("limit"));
+        as(testToken).queryParam("offset", -1).get("/v1/tasks").then().statusCode(400)
+                .body("errors.field", hasItem("offset"));
+    }
+
+    @Test
+    void tasksOfOtherModesAndUnknownIdsAre404() {
+        String id = as(testToken).body("{\"prompt\":\"mine\"}").post("/v1/tasks").then().statusCode(201)
+                .extract().path("id");
+
+        as(liveToken).get("/v1/tasks/{id}", id).then().statusCode(404).contentType("application/problem+json");
+        as(liveToken).post("/v1/tasks/{id}/cancel", id).then().statusCode(404);
+        as(testToken).get("/v1/tasks/{id}", "task_01hwxyz4k8p3mq9rbn2csved").then().statusCode(404);
+        as(testToken).get("/v1/tasks/{id}", "../../etc/passwd").then().statusCode(404);
+    }
+
+    @Test
+    void cancelPublishesOnceForARunningTaskAndIsSafeToRetryOnceCancelled() {
+        String id = as(testToken).body("{\"prompt\":\"long job\"}").post("/v1/tasks").then().statusCode(201)
+                .extract().path("id");
+
+        as(testToken).post("/v1/tasks/{id}/cancel", id).then().statusCode(200).body("success", equalTo(true));
+        assertThat(connector.sink("task-cancel").received()).hasSize(1);
+
+        readModelAnswers(id, TaskStatus.CANCELLED);
+        as(testToken).post("/v1/tasks/{id}/cancel", id).then().statusCode(200).body("success", equalTo(true));
+        assertThat(connector.sink("task-cancel").received()).hasSize(1);
+    }
+
+    @Test
+    void cancellingAFinishedTaskIsAConflict() {
+        String id = as(testToken).body("{\"prompt\":\"done already\"}").post("/v1/tasks").then().statusCode(201)
+                .extract().path("id");
+        readModelAnswers(id, TaskStatus.COMPLETE);
+
+        as(testToken).post("/v1/tasks/{id}/cancel", id).then().statusCode(409)
+                .contentType("application/problem+json").body("status", equalTo(409));
+        assertThat(connector.sink("task-cancel").received()).isEmpty();
+    }
+
+    @Test
+    void unknownRoutesAndMethodsAreProblems() {
+        as(testToken).get("/v1/nothing-here").then().statusCode(404).contentType("application/problem+json");
+        as(testToken).delete("/v1/tasks").then().statusCode(405).contentType("application/problem+json");
+    }
+
+    private void readModelAnswers(String id, TaskStatus status) {
+        when(readModel.find(any(Caller.class), eq(id), any(Duration.class))).thenReturn(Uni.createFrom().item(
+                new TaskView(id, status, "p", null, List.of(), 0.01, 0, null, Instant.now(), Instant.now())));
+    }
+
+    private RequestSpecification as(String token) {
+        return given().auth().oauth2(token).contentType(ContentType.JSON);
+    }
+}

@@ -1,0 +1,95 @@
+package com.miteos.deliverables.rest;
+
+import com.miteos.deliverables.repository.StoredDeliverable;
+import com.miteos.deliverables.service.ContentDisposition;
+import com.miteos.deliverables.service.DeliverableService;
+import com.miteos.deliverables.storage.DeliverableStorage;
+import com.miteos.model.task.Mode;
+import com.miteos.model.view.DeliverableView;
+import com.miteos.model.view.InternalHeaders;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * The internal deliverable API the gateway calls. Every request names its owner in
+ * {@link InternalHeaders}; files of anybody else are not found.
+ */
+@Path("/internal/tasks/{taskId}/deliverables")
+public class InternalDeliverableResource {
+
+    private final DeliverableService deliverables;
+    private final DeliverableStorage storage;
+
+    public InternalDeliverableResource(DeliverableService deliverables, DeliverableStorage storage) {
+        this.deliverables = deliverables;
+        this.storage = storage;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<List<DeliverableView>> list(@PathParam("taskId") String taskId,
+            @HeaderParam(InternalHeaders.ACCOUNT_ID) String accountId,
+            @HeaderParam(InternalHeaders.MODE) String mode) {
+        return deliverables.list(required(accountId), mode(mode), taskId);
+    }
+
+    /**
+     * The file's bytes, streamed from object storage in small chunks on a worker thread, so
+     * memory does not grow with the file's size.
+     */
+    @GET
+    @Path("/{fileId}/content")
+    @Blocking
+    public Response content(@PathParam("taskId") String taskId, @PathParam("fileId") String fileId,
+            @HeaderParam(InternalHeaders.ACCOUNT_ID) String accountId,
+            @HeaderParam(InternalHeaders.MODE) String mode) {
+        StoredDeliverable file = deliverables.find(required(accountId), mode(mode), taskId, fileId)
+                .await().indefinitely();
+        if (file == null) {
+            throw new NotFoundException();
+        }
+        StreamingOutput body = out -> {
+            try (InputStream in = storage.open(file.objectKey())) {
+                in.transferTo(out);
+            } catch (java.io.IOException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new java.io.IOException("cannot read " + file.id() + " from object storage", e);
+            }
+        };
+        return Response.ok(body, file.contentType())
+                .header(HttpHeaders.CONTENT_LENGTH, file.sizeBytes())
+                .header("Content-Disposition", ContentDisposition.attachment(file.name()))
+                .header("X-Content-Type-Options", "nosniff")
+                .build();
+    }
+
+    private static String required(String accountId) {
+        if (accountId == null || accountId.isBlank()) {
+            throw new BadRequestException("the caller's identity headers are missing");
+        }
+        return accountId;
+    }
+
+    private static Mode mode(String mode) {
+        try {
+            return Mode.of(mode);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException("the caller's mode is missing or unknown");
+        }
+    }
+}

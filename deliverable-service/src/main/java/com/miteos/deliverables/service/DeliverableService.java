@@ -1,0 +1,43 @@
+package com.miteos.deliverables.service;
+
+import com.miteos.deliverables.repository.DeliverableRepository;
+import com.miteos.deliverables.repository.StoredDeliverable;
+import com.miteos.deliverables.storage.DeliverableStorage;
+import com.miteos.model.task.Mode;
+import com.miteos.model.view.DeliverableView;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+
+/** Lists a task's deliverables with fresh signed URLs, and finds one for download. */
+@ApplicationScoped
+public class DeliverableService {
+
+    private final DeliverableRepository deliverables;
+    private final DeliverableStorage storage;
+
+    public DeliverableService(DeliverableRepository deliverables, DeliverableStorage storage) {
+        this.deliverables = deliverables;
+        this.storage = storage;
+    }
+
+    public Uni<List<DeliverableView>> list(String accountId, Mode mode, String taskId) {
+        return deliverables.listForTask(accountId, mode, taskId)
+                .map(found -> found.stream().map(this::toView).toList());
+    }
+
+    public Uni<StoredDeliverable> find(String accountId, Mode mode, String taskId, String id) {
+        return deliverables.find(accountId, mode, taskId, id);
+    }
+
+    private DeliverableView toView(StoredDeliverable d) {
+        String url;
+        try {
+            url = storage.signedDownloadUrl(d.objectKey(), ContentDisposition.attachment(d.name()), d.contentType());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot sign a download URL for " + d.id(), e);
+        }
+        return new DeliverableView(d.id(), d.name(), d.contentType(), d.sizeBytes(), url, d.createdAt());
+    }
+}

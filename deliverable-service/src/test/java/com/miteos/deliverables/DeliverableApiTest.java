@@ -1,0 +1,122 @@
+package com.miteos.deliverables;
+
+import com.miteos.deliverables.config.StorageConfig;
+import com.miteos.model.event.DeliverableCreated;
+import com.miteos.model.event.EventEnvelope;
+import com.miteos.model.event.EventJson;
+import com.miteos.model.id.IdPrefix;
+import com.miteos.model.id.Ids;
+import com.miteos.model.task.Mode;
+import com.miteos.model.view.InternalHeaders;
+import io.minio.BucketExistsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import jakarta.enterprise.inject.Any;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+
+/**
+ * Projects deliverable events and serves them back: listing with signed URLs, and streaming
+ * downloads from the object storage that the local stack runs (S3Proxy, see deploy/).
+ */
+@QuarkusTest
+class DeliverableApiTest {
+
+    @Inject
+    @Any
+    InMemoryConnector connector;
+
+    @Inject
+    StorageConfig storage;
+
+    private String account;
+    private String task;
+
+    @BeforeEach
+    void setUp() {
+        account = Ids.newId(IdPrefix.ACCOUNT);
+        task = Ids.newId(IdPrefix.TASK);
+    }
+
+    @Test
+    void deliverableIsListedOnceWithASignedAttachmentUrl() {
+        EventEnvelope<DeliverableCreated> event = deliverable("report.md", "text/markdown", 42);
+        connector.source("task-deliverable").send(EventJson.toJson(event));
+        connector.source("task-deliverable").send(EventJson.toJson(event));
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> owner(Mode.TEST)
+                .get("/internal/tasks/{task}/deliverables", task)
+                .then().statusCode(200)
+                .body("$", hasSize(1))
+                .body("[0].id", equalTo(event.payload().deliverableId()))
+                .body("[0].name", equalTo("report.md"))
+                .body("[0].type", equalTo("text/markdown"))
+                .body("[0].size_bytes", equalTo(42))
+                .body("[0].download_url", containsString("X-Amz-Expires=3600"))
+                .body("[0].download_url", containsString("X-Amz-Signature="))
+                .body("[0].download_url", containsString("response-content-disposition=attachment")));
+
+        owner(Mode.LIVE).get("/internal/tasks/{task}/deliverables", task)
+                .then().statusCode(200).body("$", hasSize(0));
+    }
+
+    @Test
+    void contentIsStreamedWithLengthTypeAndAttachmentName() throws Exception {
+        byte[] bytes = "name,stars\nqdrant,1\n".getBytes(StandardCharsets.UTF_8);
+        EventEnvelope<DeliverableCreated> event = deliverable("benchmark data.csv", "text/csv", bytes.length);
+        MinioClient s3 = MinioClient.builder().endpoint(storage.endpoint()).region(storage.region())
+                .credentials(storage.accessKey(), storage.secretKey()).build();
+        if (!s3.bucketExists(BucketExistsArgs.builder().bucket(storage.bucket()).build())) {
+            s3.makeBucket(MakeBucketArgs.builder().bucket(storage.bucket()).build());
+        }
+        s3.putObject(PutObjectArgs.builder().bucket(storage.bucket()).object(event.payload().objectKey())
+                .stream(new ByteArrayInputStream(bytes), bytes.length, -1).contentType("text/csv").build());
+        connector.source("task-deliverable").send(EventJson.toJson(event));
+
+        String fileId = event.payload().deliverableId();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> owner(Mode.TEST)
+                .get("/internal/tasks/{task}/deliverables/{file}/content", task, fileId)
+                .then().statusCode(200));
+        byte[] body = owner(Mode.TEST).get("/internal/tasks/{task}/deliverables/{file}/content", task, fileId)
+                .then().statusCode(200)
+                .header("Content-Type", containsString("text/csv"))
+                .header("Content-Length", String.valueOf(bytes.length))
+                .header("Content-Disposition", equalTo(
+                        "attachment; filename=\"benchmark data.csv\"; filename*=UTF-8''benchmark%20data.csv"))
+                .header("X-Content-Type-Options", "nosniff")
+                .extract().asByteArray();
+        assertThat(body).isEqualTo(bytes);
+
+        owner(Mode.LIVE).get("/internal/tasks/{task}/deliverables/{file}/content", task, fileId)
+                .then().statusCode(404);
+        given().get("/internal/tasks/{task}/deliverables/{file}/content", task, fileId).then().statusCode(400);
+    }
+
+    private RequestSpecification owner(Mode mode) {
+        return given().header(InternalHeaders.ACCOUNT_ID, account).header(InternalHeaders.MODE, mode.value());
+    }
+
+    private EventEnvelope<DeliverableCreated> deliverable(String name, String type, long size) {
+        String id = Ids.newId(IdPrefix.DELIVERABLE);
+        return EventEnvelope.of(task, account, Mode.TEST, 3, new DeliverableCreated(id, Ids.newId(IdPrefix.AGENT),
+                name, type, size, account + "/test/" + task + "/" + id, Instant.now().truncatedTo(ChronoUnit.SECONDS)));
+    }
+}
