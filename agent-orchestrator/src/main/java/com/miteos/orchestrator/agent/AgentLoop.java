@@ -1,0 +1,156 @@
+package com.miteos.orchestrator.agent;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.miteos.model.task.AgentStatus;
+import com.miteos.orchestrator.config.OrchestratorConfig;
+import com.miteos.orchestrator.cost.CostMeter;
+import com.miteos.orchestrator.model.ModelCall;
+import com.miteos.orchestrator.model.ModelProvider;
+import com.miteos.orchestrator.model.ModelPurpose;
+import com.miteos.orchestrator.tool.AgentTool;
+import com.miteos.orchestrator.tool.ToolBox;
+import com.miteos.orchestrator.tool.ToolContext;
+import com.miteos.orchestrator.tool.ToolFailure;
+import com.miteos.orchestrator.tool.ToolNames;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+
+/**
+ * One agent's tool-calling loop: ask the model, run the tools it calls, feed the results back,
+ * until it calls {@code finish} (or answers without a tool), fails, or runs out of steps.
+ *
+ * <p>It never blocks a thread: each step is a {@link Uni} chain, so thousands of agents can
+ * wait on their models at once. Between steps it reports the agent's status, tool and progress
+ * to the {@link TaskRun}, and stops as soon as the task has ended.
+ */
+@ApplicationScoped
+public class AgentLoop {
+
+    private final ToolBox tools;
+    private final CostMeter costs;
+    private final ObjectMapper json;
+    private final int maxSteps;
+
+    public AgentLoop(ToolBox tools, CostMeter costs, ObjectMapper json, OrchestratorConfig config) {
+        this.tools = tools;
+        this.costs = costs;
+        this.json = json;
+        this.maxSteps = config.agents().maxSteps();
+    }
+
+    /** Who runs the loop, with which model, for what, and with which tools. */
+    public record Assignment(TaskRun run, String agentId, String agentType, ModelPurpose purpose,
+            ModelProvider model, ToolContext context, List<String> toolNames) {
+    }
+
+    /** Runs the loop from the opening messages; answers the agent's final summary. */
+    public Uni<String> run(Assignment assignment, List<ChatMessage> opening) {
+        List<AgentTool> offered = tools.offer(assignment.toolNames(), assignment.context());
+        return step(assignment, offered, new ArrayList<>(opening), 1);
+    }
+
+    private Uni<String> step(Assignment a, List<AgentTool> offered, List<ChatMessage> conversation, int step) {
+        if (a.run().isFinished()) {
+            return Uni.createFrom().failure(new CancellationException("task " + a.run().taskId() + " has ended"));
+        }
+        if (step > maxSteps) {
+            return Uni.createFrom().failure(new AgentFailure("step_limit_exceeded",
+                    "An agent used all its " + maxSteps + " steps without finishing."));
+        }
+        a.run().agent(a.agentId(), AgentStatus.THINKING, null, progress(step - 1));
+        ModelCall call = new ModelCall(a.purpose(), a.run().taskId(), a.agentType(), a.run().config().maxAgents(),
+                a.run().config().sandbox(), ChatRequest.builder()
+                .messages(List.copyOf(conversation))
+                .toolSpecifications(ToolBox.specifications(offered))
+                .build());
+        return stepDelay(a.run())
+                .flatMap(ignored -> a.model().chat(call))
+                .flatMap(response -> {
+                    a.run().charge(costs.modelCall(a.model().modelName(a.purpose()), response.tokenUsage()));
+                    AiMessage answer = response.aiMessage();
+                    conversation.add(answer);
+                    if (!answer.hasToolExecutionRequests()) {
+                        return Uni.createFrom().item(answer.text() == null ? "" : answer.text());
+                    }
+                    return runTools(a, offered, conversation, answer.toolExecutionRequests(), 0, step)
+                            .flatMap(summary -> summary != null ? Uni.createFrom().item(summary)
+                                    : step(a, offered, conversation, step + 1));
+                });
+    }
+
+    /** Runs the requested tools in order; answers the summary if one of them was finish, else null. */
+    private Uni<String> runTools(Assignment a, List<AgentTool> offered, List<ChatMessage> conversation,
+            List<ToolExecutionRequest> requests, int index, int step) {
+        if (index == requests.size()) {
+            return Uni.createFrom().nullItem();
+        }
+        ToolExecutionRequest request = requests.get(index);
+        a.run().agent(a.agentId(), AgentStatus.ACTING, request.name(), progress(step - 1));
+        JsonNode arguments = arguments(request);
+        Uni<String> result = ToolBox.find(offered, request.name())
+                .map(tool -> invoke(tool, arguments, a.context()))
+                .orElseGet(() -> Uni.createFrom().item(ToolResults.error(request.name(),
+                        "There is no tool named '" + request.name() + "' here.")));
+        return result.flatMap(text -> {
+            conversation.add(ToolExecutionResultMessage.from(request, text));
+            a.run().charge(costs.toolCall(request.name()));
+            if (ToolNames.FINISH.equals(request.name()) && arguments != null) {
+                return Uni.createFrom().item(com.miteos.orchestrator.tool.FinishTool.summary(arguments));
+            }
+            return runTools(a, offered, conversation, requests, index + 1, step);
+        });
+    }
+
+    private Uni<String> invoke(AgentTool tool, JsonNode arguments, ToolContext context) {
+        if (arguments == null) {
+            return Uni.createFrom().item(ToolResults.error(tool.name(), "The arguments are not a JSON object."));
+        }
+        try {
+            return tool.execute(arguments, context)
+                    .map(text -> ToolResults.untrusted(tool.name(), text))
+                    .onFailure(ToolFailure.class)
+                    .recoverWithItem(e -> ToolResults.error(tool.name(), e.getMessage()));
+        } catch (ToolFailure e) {
+            return Uni.createFrom().item(ToolResults.error(tool.name(), e.getMessage()));
+        }
+    }
+
+    private JsonNode arguments(ToolExecutionRequest request) {
+        try {
+            String raw = request.arguments();
+            JsonNode node = json.readTree(raw == null || raw.isBlank() ? "{}" : raw);
+            return node != null && node.isObject() ? node : null;
+        } catch (JsonProcessingException e) {
+            Log.debugf("unparseable tool arguments for %s: %s", request.name(), e.getOriginalMessage());
+            return null;
+        }
+    }
+
+    private static Uni<Void> stepDelay(TaskRun run) {
+        int delay = run.config().sandbox() == null ? 0 : run.config().sandbox().stepDelayMs();
+        Uni<Void> now = Uni.createFrom().voidItem();
+        return delay == 0 ? now : now.onItem().delayIt().by(Duration.ofMillis(delay));
+    }
+
+    /**
+     * Progress after {@code steps} completed steps. Nobody knows in advance how many steps an
+     * agent needs, so progress approaches 100 geometrically, reaching it only when the agent is done.
+     */
+    static int progress(int steps) {
+        return (int) Math.min(95, Math.round(100 * (1 - Math.pow(0.6, steps))));
+    }
+}

@@ -1,0 +1,137 @@
+package com.miteos.orchestrator.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.miteos.orchestrator.cost.CostMeter;
+import com.miteos.orchestrator.model.ModelCall;
+import com.miteos.orchestrator.model.ModelCallException;
+import com.miteos.orchestrator.model.ModelProvider;
+import com.miteos.orchestrator.model.ModelPurpose;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Splits a prompt into at most {@code max_agents} work items with one model call answering
+ * JSON. A plan that does not validate gets one repair attempt, then the task fails.
+ */
+@ApplicationScoped
+public class Planner {
+
+    static final int MAX_TYPE_LENGTH = 40;
+    static final int MAX_INSTRUCTIONS_LENGTH = 4_000;
+    private static final Pattern TYPE = Pattern.compile("[a-z][a-z_-]{0," + (MAX_TYPE_LENGTH - 1) + "}");
+
+    static final String INSTRUCTIONS = """
+            You are the planner of Miteos, a platform where several AI agents work on a user's task in parallel.
+            Split the task into at most %d independent work items, one per agent. Each item names the agent's
+            type (researcher, analyst, builder or writer), a short title, and concrete instructions. The last
+            item must be a writer, who combines everyone's findings into the deliverables the task asks for.
+            Answer with only this JSON object and nothing else:
+            {"work_items":[{"type":"researcher","title":"...","instructions":"..."}]}""";
+
+    private final ObjectMapper json;
+    private final CostMeter costs;
+
+    public Planner(ObjectMapper json, CostMeter costs) {
+        this.json = json;
+        this.costs = costs;
+    }
+
+    public Uni<List<WorkItem>> plan(TaskRun run, ModelProvider model) {
+        int maxAgents = run.config().maxAgents();
+        List<ChatMessage> messages = new ArrayList<>(List.of(
+                SystemMessage.from(INSTRUCTIONS.formatted(maxAgents)),
+                UserMessage.from(run.prompt())));
+        return ask(run, model, messages).flatMap(answer -> {
+            try {
+                return Uni.createFrom().item(parse(answer.text(), maxAgents));
+            } catch (InvalidPlan invalid) {
+                messages.add(answer);
+                messages.add(UserMessage.from("That plan is invalid: " + invalid.getMessage()
+                        + ". Answer again with only the JSON object."));
+                return ask(run, model, messages).map(repaired -> {
+                    try {
+                        return parse(repaired.text(), maxAgents);
+                    } catch (InvalidPlan stillInvalid) {
+                        throw new ModelCallException("invalid_plan",
+                                "The model could not produce a valid plan: " + stillInvalid.getMessage());
+                    }
+                });
+            }
+        });
+    }
+
+    private Uni<AiMessage> ask(TaskRun run, ModelProvider model, List<ChatMessage> messages) {
+        ModelCall call = new ModelCall(ModelPurpose.PLAN, run.taskId(), null, run.config().maxAgents(),
+                run.config().sandbox(), ChatRequest.builder().messages(List.copyOf(messages)).build());
+        return model.chat(call).map(response -> {
+            run.charge(costs.modelCall(model.modelName(ModelPurpose.PLAN), response.tokenUsage()));
+            return response.aiMessage();
+        });
+    }
+
+    /** The work items of a plan answer, or {@link InvalidPlan} saying what is wrong with it. */
+    List<WorkItem> parse(String answer, int maxAgents) {
+        JsonNode root;
+        try {
+            root = json.readTree(stripFences(answer == null ? "" : answer));
+        } catch (Exception e) {
+            throw new InvalidPlan("it is not a JSON object");
+        }
+        JsonNode items = root == null ? null : root.get("work_items");
+        if (items == null || !items.isArray() || items.isEmpty()) {
+            throw new InvalidPlan("work_items must be a non-empty array");
+        }
+        if (items.size() > maxAgents) {
+            throw new InvalidPlan("there are " + items.size() + " work items but at most " + maxAgents + " agents");
+        }
+        List<WorkItem> plan = new ArrayList<>();
+        for (JsonNode item : items) {
+            String type = text(item, "type");
+            String instructions = text(item, "instructions");
+            if (type == null || !TYPE.matcher(type).matches()) {
+                throw new InvalidPlan("each work item needs a lowercase type such as researcher or writer");
+            }
+            if (instructions == null || instructions.isBlank() || instructions.length() > MAX_INSTRUCTIONS_LENGTH) {
+                throw new InvalidPlan("each work item needs instructions of at most " + MAX_INSTRUCTIONS_LENGTH
+                        + " characters");
+            }
+            String title = text(item, "title");
+            plan.add(new WorkItem(type, title == null || title.isBlank() ? type : title, instructions));
+        }
+        return plan;
+    }
+
+    private static String text(JsonNode item, String field) {
+        JsonNode node = item.get(field);
+        return node != null && node.isTextual() ? node.textValue() : null;
+    }
+
+    /** Models like to wrap JSON in Markdown code fences even when told not to. */
+    private static String stripFences(String answer) {
+        String trimmed = answer.strip();
+        if (trimmed.startsWith("```")) {
+            int start = trimmed.indexOf('\n');
+            int end = trimmed.lastIndexOf("```");
+            if (start > 0 && end > start) {
+                return trimmed.substring(start + 1, end);
+            }
+        }
+        return trimmed;
+    }
+
+    static final class InvalidPlan extends RuntimeException {
+        InvalidPlan(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,258 @@
+package com.miteos.orchestrator.agent;
+
+import com.miteos.model.event.DeliverableCreated;
+import com.miteos.model.event.EventEnvelope;
+import com.miteos.model.event.EventPayload;
+import com.miteos.model.event.TaskStatusChanged;
+import com.miteos.model.id.IdPrefix;
+import com.miteos.model.id.Ids;
+import com.miteos.model.task.AgentState;
+import com.miteos.model.task.AgentStatus;
+import com.miteos.model.task.Mode;
+import com.miteos.model.task.TaskConfig;
+import com.miteos.model.task.TaskError;
+import com.miteos.model.task.TaskStatus;
+import io.smallrye.mutiny.subscription.Cancellable;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The live state of one task while the orchestrator runs it, and the only place that changes
+ * it. Every change is published at once as a full {@link TaskStatusChanged} snapshot with the
+ * next sequence number; the lock makes changes and their events happen in one order.
+ *
+ * <p>Once the task is terminal nothing changes any more: late agent updates, costs and files
+ * of a cancelled task are dropped, which is what makes cancel "charge nothing more".
+ */
+public final class TaskRun {
+
+    private final String taskId;
+    private final String accountId;
+    private final Mode mode;
+    private final String prompt;
+    private final TaskConfig config;
+    private final TaskEventSink sink;
+
+    private TaskStatus status = TaskStatus.PENDING;
+    private final Map<String, AgentState> agents = new LinkedHashMap<>();
+    private final Map<String, StoredFile> files = new LinkedHashMap<>();
+    private BigDecimal cost = BigDecimal.ZERO;
+    private TaskError error;
+    private long sequence;
+    private long reservedBytes;
+    private int reservedFiles;
+    private final Set<String> reservedNames = new HashSet<>();
+    private final List<Cancellable> work = new ArrayList<>();
+
+    public TaskRun(String taskId, String accountId, Mode mode, String prompt, TaskConfig config, TaskEventSink sink) {
+        this.taskId = taskId;
+        this.accountId = accountId;
+        this.mode = mode;
+        this.prompt = prompt;
+        this.config = config;
+        this.sink = sink;
+    }
+
+    public String taskId() {
+        return taskId;
+    }
+
+    public String accountId() {
+        return accountId;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    public String prompt() {
+        return prompt;
+    }
+
+    public TaskConfig config() {
+        return config;
+    }
+
+    public synchronized TaskStatus status() {
+        return status;
+    }
+
+    public synchronized boolean isFinished() {
+        return status.isTerminal();
+    }
+
+    public synchronized BigDecimal cost() {
+        return cost;
+    }
+
+    public synchronized List<StoredFile> files() {
+        return List.copyOf(files.values());
+    }
+
+    public synchronized Optional<StoredFile> file(String name) {
+        return Optional.ofNullable(files.get(name));
+    }
+
+    /** Keeps a handle on running work, so that cancelling the task stops it. */
+    public void track(Cancellable cancellable) {
+        boolean cancelNow;
+        synchronized (this) {
+            cancelNow = status.isTerminal();
+            if (!cancelNow) {
+                work.add(cancellable);
+            }
+        }
+        if (cancelNow) {
+            cancellable.cancel();
+        }
+    }
+
+    public synchronized void planning() {
+        move(TaskStatus.PLANNING);
+    }
+
+    /** The plan is made: one queued agent per work item, and the task is running. */
+    public synchronized List<String> startAgents(List<String> types) {
+        if (status.isTerminal()) {
+            return List.of();
+        }
+        List<String> ids = new ArrayList<>();
+        for (String type : types) {
+            String id = Ids.newId(IdPrefix.AGENT);
+            agents.put(id, new AgentState(id, type, AgentStatus.QUEUED, null, 0));
+            ids.add(id);
+        }
+        move(TaskStatus.RUNNING);
+        return ids;
+    }
+
+    public synchronized void agent(String agentId, AgentStatus agentStatus, String currentTool, int progress) {
+        AgentState current = agents.get(agentId);
+        if (status.isTerminal() || current == null || current.status().isFinished()) {
+            return;
+        }
+        // Progress never goes backwards, whatever order updates arrive in.
+        agents.put(agentId, new AgentState(agentId, current.type(), agentStatus, currentTool,
+                Math.max(current.progress(), progress)));
+        emitStatus();
+    }
+
+    /** Charges credits; answers false (and charges nothing) once the task is terminal. */
+    public synchronized boolean charge(BigDecimal credits) {
+        if (status.isTerminal()) {
+            return false;
+        }
+        if (credits.signum() > 0) {
+            cost = cost.add(credits);
+            emitStatus();
+        }
+        return true;
+    }
+
+    /** The answer to a file reservation: the name to store under, or why there is no room. */
+    public record FileReservation(String name, String refusal) {
+
+        public boolean granted() {
+            return refusal == null;
+        }
+    }
+
+    /** Reserves room for a new file under the per-task limits; the name is made unique in the task. */
+    public synchronized FileReservation reserveFile(String name, long bytes, int maxCount, long maxTotalBytes) {
+        if (status.isTerminal()) {
+            return new FileReservation(null, "the task has ended");
+        }
+        if (reservedFiles >= maxCount) {
+            return new FileReservation(null, "this task may write at most " + maxCount + " files");
+        }
+        if (reservedBytes + bytes > maxTotalBytes) {
+            return new FileReservation(null, "this task may write at most " + maxTotalBytes + " bytes in all");
+        }
+        reservedFiles++;
+        reservedBytes += bytes;
+        String unique = FileNames.unique(name, reservedNames);
+        reservedNames.add(unique);
+        return new FileReservation(unique, null);
+    }
+
+    /** A file is stored: publish it as a deliverable and count it. Dropped if the task has ended. */
+    public synchronized boolean fileStored(StoredFile file, String agentId) {
+        if (status.isTerminal()) {
+            return false;
+        }
+        files.put(file.name(), file);
+        emit(new DeliverableCreated(file.deliverableId(), agentId, file.name(), file.contentType(), file.sizeBytes(),
+                file.objectKey(), now()));
+        emitStatus();
+        return true;
+    }
+
+    public synchronized void complete() {
+        finishAgents(AgentStatus.DONE);
+        move(TaskStatus.COMPLETE);
+    }
+
+    public void fail(TaskError reason) {
+        List<Cancellable> running;
+        synchronized (this) {
+            if (status.isTerminal()) {
+                return;
+            }
+            error = reason;
+            finishAgents(AgentStatus.FAILED);
+            move(TaskStatus.FAILED);
+            running = List.copyOf(work);
+        }
+        running.forEach(Cancellable::cancel);
+    }
+
+    /** Cancels the task: agents stop at once and no further event, cost or file is accepted. */
+    public void cancel() {
+        List<Cancellable> running;
+        synchronized (this) {
+            if (status.isTerminal()) {
+                return;
+            }
+            finishAgents(AgentStatus.CANCELLED);
+            move(TaskStatus.CANCELLED);
+            running = List.copyOf(work);
+        }
+        running.forEach(Cancellable::cancel);
+    }
+
+    private void finishAgents(AgentStatus end) {
+        agents.replaceAll((id, a) -> a.status().isFinished() ? a
+                : new AgentState(id, a.type(), end, null, end == AgentStatus.DONE ? 100 : a.progress()));
+    }
+
+    private void move(TaskStatus next) {
+        if (status.isTerminal()) {
+            return;
+        }
+        status = next;
+        emitStatus();
+    }
+
+    private void emitStatus() {
+        emit(new TaskStatusChanged(status, List.copyOf(agents.values()), cost.stripTrailingZeros(), files.size(),
+                error, now()));
+    }
+
+    private void emit(EventPayload payload) {
+        sequence++;
+        sink.publish(EventEnvelope.of(taskId, accountId, mode, sequence, payload));
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

@@ -1,0 +1,65 @@
+package com.miteos.orchestrator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithName;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Map;
+
+/** The orchestrator's settings; defaults and environment variables are in application.properties. */
+@ConfigMapping(prefix = "miteos")
+public interface OrchestratorConfig {
+
+    Agents agents();
+
+    Files files();
+
+    Pricing pricing();
+
+    Storage s3();
+
+    interface Agents {
+        /** Model calls one agent may make before it is stopped. */
+        int maxSteps();
+
+        /** Wall-clock limit of a whole task. */
+        Duration taskTimeout();
+    }
+
+    interface Files {
+        int maxCount();
+
+        long maxFileBytes();
+
+        long maxTotalBytes();
+    }
+
+    interface Pricing {
+        /** Credits per 1,000 tokens, by model name. */
+        Map<String, ModelPrice> models();
+
+        /** Credits per call, by tool name; a tool not listed costs nothing. */
+        Map<String, BigDecimal> tools();
+    }
+
+    interface ModelPrice {
+        @WithName("input-per-1k")
+        BigDecimal inputPer1k();
+
+        @WithName("output-per-1k")
+        BigDecimal outputPer1k();
+    }
+
+    interface Storage {
+        String endpoint();
+
+        String accessKey();
+
+        String secretKey();
+
+        String region();
+
+        String bucket();
+    }
+}

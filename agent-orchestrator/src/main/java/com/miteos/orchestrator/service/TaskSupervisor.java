@@ -1,0 +1,133 @@
+package com.miteos.orchestrator.service;
+
+import com.miteos.model.event.EventEnvelope;
+import com.miteos.model.event.TaskCreated;
+import com.miteos.model.task.TaskError;
+import com.miteos.orchestrator.agent.AgentFailure;
+import com.miteos.orchestrator.agent.TaskEventSink;
+import com.miteos.orchestrator.agent.TaskRun;
+import com.miteos.orchestrator.config.OrchestratorConfig;
+import com.miteos.orchestrator.model.ModelCallException;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.TimeoutException;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.MDC;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Starts a run for each created task and routes cancellations to it. A cancel that arrives
+ * before its task (they travel on different topics) is remembered, and the task then ends
+ * cancelled without running.
+ *
+ * <p>Runs live in memory here; a restarted orchestrator does not resume them yet.
+ */
+@ApplicationScoped
+public class TaskSupervisor {
+
+    static final int REMEMBERED_IDS = 100_000;
+
+    private final TaskPipeline pipeline;
+    private final TaskEventSink sink;
+    private final Duration taskTimeout;
+    private final Map<String, TaskRun> running = new ConcurrentHashMap<>();
+    private final Set<String> seen = boundedSet();
+    private final Set<String> cancelledEarly = boundedSet();
+
+    public TaskSupervisor(TaskPipeline pipeline, TaskEventSink sink, OrchestratorConfig config) {
+        this.pipeline = pipeline;
+        this.sink = sink;
+        this.taskTimeout = config.agents().taskTimeout();
+    }
+
+    public void start(EventEnvelope<TaskCreated> created) {
+        String taskId = created.taskId();
+        if (!seen.add(taskId)) {
+            Log.debugf("task %s: already started, redelivery ignored", taskId);
+            return;
+        }
+        TaskRun run = new TaskRun(taskId, created.accountId(), created.mode(), created.payload().prompt(),
+                created.payload().config(), sink);
+        if (cancelledEarly.remove(taskId)) {
+            log(taskId, "cancelled before it started");
+            run.cancel();
+            return;
+        }
+        running.put(taskId, run);
+        log(taskId, "started");
+        run.track(pipeline.execute(run)
+                .ifNoItem().after(taskTimeout).failWith(() -> new AgentFailure("time_limit_exceeded",
+                        "The task did not finish within its time limit of " + taskTimeout.toMinutes() + " minutes."))
+                .onTermination().invoke(() -> running.remove(taskId))
+                .subscribe().with(
+                        done -> log(taskId, "finished: " + run.status().value()),
+                        failure -> fail(run, failure)));
+    }
+
+    public void cancel(String taskId) {
+        TaskRun run = running.get(taskId);
+        if (run == null) {
+            if (!seen.contains(taskId)) {
+                cancelledEarly.add(taskId);
+            }
+            return;
+        }
+        log(taskId, "cancelling");
+        run.cancel();
+    }
+
+    public int runningTasks() {
+        return running.size();
+    }
+
+    /** On shutdown, running tasks stop; without checkpoints they cannot be resumed yet. */
+    @PreDestroy
+    void stop() {
+        running.values().forEach(run -> run.fail(new TaskError("orchestrator_shutdown",
+                "The orchestrator shut down while the task was running.")));
+    }
+
+    private void fail(TaskRun run, Throwable failure) {
+        if (failure instanceof CancellationException || run.isFinished()) {
+            return;
+        }
+        TaskError error;
+        if (failure instanceof ModelCallException e) {
+            error = new TaskError(e.code(), e.getMessage());
+        } else if (failure instanceof AgentFailure e) {
+            error = new TaskError(e.code(), e.getMessage());
+        } else if (failure instanceof TimeoutException) {
+            error = new TaskError("time_limit_exceeded", "The task did not finish within its time limit.");
+        } else {
+            Log.errorf(failure, "task %s: unexpected failure", run.taskId());
+            error = new TaskError("internal_error", "The task failed because of an internal error.");
+        }
+        log(run.taskId(), "failed: " + error.code());
+        run.fail(error);
+    }
+
+    private static void log(String taskId, String what) {
+        MDC.put("task_id", taskId);
+        try {
+            Log.infof("task %s: %s", taskId, what);
+        } finally {
+            MDC.remove("task_id");
+        }
+    }
+
+    private static Set<String> boundedSet() {
+        return Collections.synchronizedSet(Collections.newSetFromMap(new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > REMEMBERED_IDS;
+            }
+        }));
+    }
+}

@@ -1,0 +1,75 @@
+package com.miteos.orchestrator.tool;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.miteos.model.id.IdPrefix;
+import com.miteos.model.id.Ids;
+import com.miteos.orchestrator.agent.FileNames;
+import com.miteos.orchestrator.agent.StoredFile;
+import com.miteos.orchestrator.agent.TaskRun;
+import com.miteos.orchestrator.config.OrchestratorConfig;
+import com.miteos.orchestrator.storage.FileStore;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * {@code write_file}: stores a deliverable of the task in object storage and publishes it.
+ * Names are sanitised and made unique; count and size are limited per file and per task.
+ */
+@ApplicationScoped
+public class WriteFileTool implements AgentTool {
+
+    private static final ToolSpecification SPECIFICATION = ToolSpecification.builder()
+            .name(ToolNames.WRITE_FILE)
+            .description("Write a file that becomes a deliverable of the task. Writing a name again adds a new "
+                    + "version with a numbered name.")
+            .parameters(JsonObjectSchema.builder()
+                    .addStringProperty("name", "File name with extension, e.g. report.md")
+                    .addStringProperty("content", "The complete file content")
+                    .required("name", "content")
+                    .build())
+            .build();
+
+    private final FileStore store;
+    private final OrchestratorConfig.Files limits;
+
+    public WriteFileTool(FileStore store, OrchestratorConfig config) {
+        this.store = store;
+        this.limits = config.files();
+    }
+
+    @Override
+    public ToolSpecification specification() {
+        return SPECIFICATION;
+    }
+
+    @Override
+    public Uni<String> execute(JsonNode arguments, ToolContext context) {
+        String requested = ToolArguments.requiredText(arguments, "name", 1_000);
+        JsonNode contentNode = arguments.get("content");
+        if (contentNode == null || !contentNode.isTextual()) {
+            throw new ToolFailure("'content' is required and must be a string");
+        }
+        byte[] content = contentNode.textValue().getBytes(StandardCharsets.UTF_8);
+        if (content.length > limits.maxFileBytes()) {
+            throw new ToolFailure("a file may be at most " + limits.maxFileBytes() + " bytes");
+        }
+        TaskRun run = context.run();
+        TaskRun.FileReservation reservation = run.reserveFile(FileNames.sanitize(requested), content.length,
+                limits.maxCount(), limits.maxTotalBytes());
+        if (!reservation.granted()) {
+            throw new ToolFailure(reservation.refusal());
+        }
+        String id = Ids.newId(IdPrefix.DELIVERABLE);
+        StoredFile file = new StoredFile(id, reservation.name(), FileNames.contentType(reservation.name()),
+                content.length, run.accountId() + "/" + run.mode().value() + "/" + run.taskId() + "/" + id);
+        return store.put(file.objectKey(), content, file.contentType())
+                .map(stored -> {
+                    run.fileStored(file, context.agentId());
+                    return "Wrote " + file.name() + " (" + file.sizeBytes() + " bytes).";
+                });
+    }
+}
