@@ -1,13 +1,15 @@
 package com.miteos.gateway;
 
 import io.restassured.http.ContentType;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import static io.restassured.RestAssured.given;
 
 /** Creates accounts and keys through the admin API, as an operator would. */
 final class ApiTestSupport {
 
-    static final String ADMIN_TOKEN = "test-admin-token-0123456789abcdef0123456789";
+    /** The admin secret the gateway under test runs with (MITEOS_ADMIN_TOKEN wins over the test default). */
+    static final String ADMIN_TOKEN = ConfigProvider.getConfig().getValue("miteos.admin.token", String.class);
 
     private ApiTestSupport() {
     }

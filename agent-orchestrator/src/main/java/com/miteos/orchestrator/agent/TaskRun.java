@@ -253,6 +253,6 @@ public final class TaskRun {
     }
 
     private static Instant now() {
-        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS);
     }
 }

@@ -79,12 +79,14 @@ public class TaskService {
                 .onFailure().transform(e -> ApiProblem.unavailable(
                         "The task could not be accepted right now; it was not created. Please retry."))
                 .invoke(() -> Log.infof("task %s: accepted", s.taskId()))
+                // The answer is the task as accepted; waiting for the read model to show it first is
+                // what makes a GET or a list right after this response see the task.
                 .flatMap(ignored -> readModel.find(caller, s.taskId(), projectionWait)
                         .onFailure().recoverWithNull())
-                .map(task -> task != null ? task : pendingView(s));
+                .map(projected -> pendingView(s));
     }
 
-    /** Same key again: the same body gets the original task back, a different body a 422. */
+    /** Same key again: the same body gets the original response back, a different body a 422. */
     private Uni<Created> replay(Caller caller, TaskSubmission attempt) {
         return submissions.findByIdempotencyKey(caller, attempt.idempotencyKey()).flatMap(original -> {
             if (original == null) {
@@ -96,7 +98,7 @@ public class TaskService {
                         "Idempotency key reused",
                         "This Idempotency-Key was already used with a different request body."));
             }
-            return find(caller, original.taskId()).map(task -> new Created(task, true));
+            return Uni.createFrom().item(new Created(pendingView(original), true));
         });
     }
 

@@ -1,0 +1,64 @@
+package com.miteos.e2e;
+
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The running stack the end-to-end tests talk to, as {@code ./miteos up} started it: the
+ * gateway's base URL, the demo sandbox token and the admin token, from the environment or from
+ * the launcher's state directory.
+ */
+final class Stack {
+
+    static final String BASE_URL = env("MITEOS_BASE_URL", "http://localhost:8080");
+    static final Path STATE = Path.of(env("MITEOS_STATE_DIR", "../.miteos"));
+
+    private Stack() {
+    }
+
+    static String demoToken() {
+        return fromEnvOrFile("MITEOS_DEMO_TOKEN", "demo-token");
+    }
+
+    static String adminToken() {
+        return fromEnvOrFile("MITEOS_ADMIN_TOKEN", "admin-token");
+    }
+
+    /** A request to the gateway with the given bearer token. */
+    static RequestSpecification as(String token) {
+        return RestAssured.given().baseUri(BASE_URL).auth().oauth2(token).contentType(ContentType.JSON);
+    }
+
+    /** A fresh account with a key of the given mode; answers the token. */
+    static String newToken(String mode) {
+        String account = RestAssured.given().baseUri(BASE_URL).auth().oauth2(adminToken())
+                .contentType(ContentType.JSON).body("{\"name\":\"e2e\"}")
+                .post("/admin/v1/accounts").then().statusCode(201).extract().path("id");
+        return RestAssured.given().baseUri(BASE_URL).auth().oauth2(adminToken())
+                .contentType(ContentType.JSON).body("{\"mode\":\"" + mode + "\"}")
+                .post("/admin/v1/accounts/{id}/keys", account).then().statusCode(201).extract().path("token");
+    }
+
+    private static String fromEnvOrFile(String variable, String file) {
+        String value = System.getenv(variable);
+        if (value != null && !value.isBlank()) {
+            return value.trim();
+        }
+        try {
+            return Files.readString(STATE.resolve(file)).trim();
+        } catch (IOException e) {
+            throw new IllegalStateException(variable + " is not set and " + STATE.resolve(file)
+                    + " cannot be read: start the stack with ./miteos up first", e);
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}
