@@ -232,6 +232,23 @@ class TaskApiTest {
         as(testToken).delete("/v1/tasks").then().statusCode(405).contentType("application/problem+json");
     }
 
+    @Test
+    void aBodyOverTheSizeLimitIsA413Problem() {
+        as(testToken).body("{\"prompt\":\"" + "a".repeat(300_000) + "\"}").post("/v1/tasks")
+                .then().statusCode(413).contentType("application/problem+json").body("status", equalTo(413));
+        assertThat(connector.sink("task-created").received()).isEmpty();
+    }
+
+    @Test
+    void downloadsNeedAKeyAndAWellFormedId() {
+        given().get("/v1/tasks/{id}/deliverables/{file}/download", "task_01m8h8kgrg4sv6yxkp0mfhyr6z",
+                        "dlvr_01m8h8kk7z637y3bz1qk5ax3q7")
+                .then().statusCode(401).contentType("application/problem+json")
+                .header("WWW-Authenticate", org.hamcrest.Matchers.startsWith("Bearer"));
+        as(testToken).get("/v1/tasks/{id}/deliverables/{file}/download", "task_x", "dlvr_y")
+                .then().statusCode(404).contentType("application/problem+json");
+    }
+
     private void readModelAnswers(String id, TaskStatus status) {
         when(readModel.find(any(Caller.class), eq(id), any(Duration.class))).thenReturn(Uni.createFrom().item(
                 new TaskView(id, status, "p", null, List.of(), 0.01, 0, null, Instant.now(), Instant.now())));

@@ -1,7 +1,5 @@
 package com.miteos.gateway.rest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.miteos.gateway.domain.ApiProblem;
 import com.miteos.gateway.domain.Caller;
 import com.miteos.gateway.service.ApiKeyAuthenticator;
@@ -38,14 +36,14 @@ public class DeliverableDownloadRoute {
             "Content-Disposition", "X-Content-Type-Options");
 
     private final ApiKeyAuthenticator authenticator;
-    private final ObjectMapper json;
+    private final RouteProblems problems;
     private final HttpClient client;
     private final URI deliverableService;
 
-    public DeliverableDownloadRoute(ApiKeyAuthenticator authenticator, ObjectMapper json, Vertx vertx,
+    public DeliverableDownloadRoute(ApiKeyAuthenticator authenticator, RouteProblems problems, Vertx vertx,
             @ConfigProperty(name = "quarkus.rest-client.deliverable-service.url") URI deliverableService) {
         this.authenticator = authenticator;
-        this.json = json;
+        this.problems = problems;
         this.deliverableService = deliverableService;
         this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2_000).setIdleTimeout(60));
     }
@@ -110,20 +108,6 @@ public class DeliverableDownloadRoute {
     }
 
     private void problem(RoutingContext ctx, ApiProblem problem) {
-        if (ctx.response().headWritten()) {
-            ctx.response().reset();
-            return;
-        }
-        ProblemBody body = ProblemBody.of(problem, ctx.request().path(), RequestIds.of(ctx.response()));
-        HttpServerResponse response = ctx.response().setStatusCode(problem.status())
-                .putHeader("Content-Type", ProblemBody.MEDIA_TYPE);
-        if (problem.status() == 401) {
-            response.putHeader("WWW-Authenticate", "Bearer realm=\"miteos\"");
-        }
-        try {
-            response.end(json.writeValueAsString(body));
-        } catch (JsonProcessingException e) {
-            response.end();
-        }
+        problems.write(ctx, problem);
     }
 }
