@@ -7,26 +7,37 @@ import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
- * The running stack the end-to-end tests talk to, as {@code ./miteos up} started it: the
- * gateway's base URL, the demo sandbox token and the admin token, from the environment or from
- * the launcher's state directory.
+ * The running stack the end-to-end tests talk to. By default it is the one {@code ./miteos up}
+ * started: the gateway's base URL, the demo sandbox token and the admin token come from the
+ * environment or from the launcher's state directory. With {@code -Dmiteos.stack=compose} (the
+ * {@code testcontainers} profile) it is docker-compose.yml, started by {@link ComposeStack}.
  */
 final class Stack {
 
-    static final String BASE_URL = env("MITEOS_BASE_URL", "http://localhost:8080");
+    static final boolean COMPOSE = "compose".equals(System.getProperty("miteos.stack"));
+    private static final Map<String, String> STARTED = COMPOSE ? ComposeStack.start() : Map.of();
+    static final String BASE_URL = COMPOSE ? STARTED.get("baseUrl") : env("MITEOS_BASE_URL", "http://localhost:8080");
     static final Path STATE = Path.of(env("MITEOS_STATE_DIR", "../.miteos"));
+    private static String composeDemoToken;
 
     private Stack() {
     }
 
-    static String demoToken() {
+    static synchronized String demoToken() {
+        if (COMPOSE) {
+            if (composeDemoToken == null) {
+                composeDemoToken = newToken("test");
+            }
+            return composeDemoToken;
+        }
         return fromEnvOrFile("MITEOS_DEMO_TOKEN", "demo-token");
     }
 
     static String adminToken() {
-        return fromEnvOrFile("MITEOS_ADMIN_TOKEN", "admin-token");
+        return COMPOSE ? STARTED.get("adminToken") : fromEnvOrFile("MITEOS_ADMIN_TOKEN", "admin-token");
     }
 
     /** A request to the gateway with the given bearer token. */
