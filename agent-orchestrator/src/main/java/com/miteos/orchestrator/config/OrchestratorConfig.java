@@ -1,11 +1,14 @@
 package com.miteos.orchestrator.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import com.miteos.orchestrator.tool.search.BraveSearchProvider;
 
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /** The orchestrator's settings; defaults and environment variables are in application.properties. */
 @ConfigMapping(prefix = "miteos")
@@ -18,6 +21,25 @@ public interface OrchestratorConfig {
     Pricing pricing();
 
     Storage s3();
+
+    Search search();
+
+    interface Search {
+        /** Which web search live agents get: none (web_search not offered), searxng or brave. */
+        @WithDefault("none")
+        String provider();
+
+        /** Base URL of the SearXNG instance, e.g. {@code http://searxng:8080}. */
+        Optional<String> searxngUrl();
+
+        @WithDefault(BraveSearchProvider.DEFAULT_URL)
+        String braveUrl();
+
+        Optional<String> braveApiKey();
+
+        @WithDefault("PT10S")
+        Duration timeout();
+    }
 
     interface Agents {
         /** Model calls one agent may make before it is stopped. */

@@ -10,8 +10,10 @@ import com.miteos.orchestrator.config.OrchestratorConfig;
 import com.miteos.orchestrator.model.ModelCallException;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.TimeoutException;
-import jakarta.annotation.PreDestroy;
+import io.quarkus.runtime.ShutdownEvent;
+import com.miteos.orchestrator.messaging.KafkaTaskEventSink;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.jboss.logging.MDC;
 
 import java.time.Duration;
@@ -33,6 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public class TaskSupervisor {
 
     static final int REMEMBERED_IDS = 100_000;
+    private static final Duration SHUTDOWN_FLUSH = Duration.ofSeconds(10);
 
     private final TaskPipeline pipeline;
     private final TaskEventSink sink;
@@ -87,11 +90,17 @@ public class TaskSupervisor {
         return running.size();
     }
 
-    /** On shutdown, running tasks stop; without checkpoints they cannot be resumed yet. */
-    @PreDestroy
-    void stop() {
+    /**
+     * On shutdown, running tasks end failed rather than stay "running" for ever: without
+     * checkpoints they cannot be resumed yet. This runs before the Kafka producers close, and
+     * waits for the broker to acknowledge those last events.
+     */
+    void stop(@Observes ShutdownEvent shutdown) {
         running.values().forEach(run -> run.fail(new TaskError("orchestrator_shutdown",
                 "The orchestrator shut down while the task was running.")));
+        if (sink instanceof KafkaTaskEventSink kafka && !kafka.flush(SHUTDOWN_FLUSH)) {
+            Log.warn("shutting down with task events the broker has not acknowledged");
+        }
     }
 
     private void fail(TaskRun run, Throwable failure) {

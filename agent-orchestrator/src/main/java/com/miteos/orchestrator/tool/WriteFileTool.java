@@ -3,6 +3,7 @@ package com.miteos.orchestrator.tool;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.miteos.model.id.IdPrefix;
 import com.miteos.model.id.Ids;
+import com.miteos.orchestrator.agent.AgentFailure;
 import com.miteos.orchestrator.agent.FileNames;
 import com.miteos.orchestrator.agent.StoredFile;
 import com.miteos.orchestrator.agent.TaskRun;
@@ -67,6 +68,8 @@ public class WriteFileTool implements AgentTool {
         StoredFile file = new StoredFile(id, reservation.name(), FileNames.contentType(reservation.name()),
                 content.length, run.accountId() + "/" + run.mode().value() + "/" + run.taskId() + "/" + id);
         return store.put(file.objectKey(), content, file.contentType())
+                .onFailure().transform(e -> new AgentFailure("storage_unavailable",
+                        "Object storage could not store " + file.name() + "."))
                 .map(stored -> {
                     run.fileStored(file, context.agentId());
                     return "Wrote " + file.name() + " (" + file.sizeBytes() + " bytes).";

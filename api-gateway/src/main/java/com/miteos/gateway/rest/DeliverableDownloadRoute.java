@@ -39,13 +39,20 @@ public class DeliverableDownloadRoute {
     private final RouteProblems problems;
     private final HttpClient client;
     private final URI deliverableService;
+    private final int port;
+    private final String pathPrefix;
 
     public DeliverableDownloadRoute(ApiKeyAuthenticator authenticator, RouteProblems problems, Vertx vertx,
             @ConfigProperty(name = "quarkus.rest-client.deliverable-service.url") URI deliverableService) {
         this.authenticator = authenticator;
         this.problems = problems;
         this.deliverableService = deliverableService;
-        this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2_000).setIdleTimeout(60));
+        boolean https = "https".equalsIgnoreCase(deliverableService.getScheme());
+        this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2_000).setIdleTimeout(60)
+                .setSsl(https));
+        this.port = deliverableService.getPort() != -1 ? deliverableService.getPort() : https ? 443 : 80;
+        this.pathPrefix = deliverableService.getRawPath() == null ? ""
+                : deliverableService.getRawPath().replaceAll("/+$", "");
     }
 
     void register(@Observes Router router) {
@@ -70,8 +77,8 @@ public class DeliverableDownloadRoute {
         RequestOptions request = new RequestOptions()
                 .setMethod(HttpMethod.GET)
                 .setHost(deliverableService.getHost())
-                .setPort(deliverableService.getPort())
-                .setURI("/internal/tasks/" + taskId + "/deliverables/" + fileId + "/content")
+                .setPort(port)
+                .setURI(pathPrefix + "/internal/tasks/" + taskId + "/deliverables/" + fileId + "/content")
                 .putHeader(InternalHeaders.ACCOUNT_ID, caller.accountId())
                 .putHeader(InternalHeaders.MODE, caller.mode().value());
         client.request(request)

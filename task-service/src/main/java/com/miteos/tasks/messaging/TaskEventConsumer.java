@@ -4,16 +4,22 @@ import com.miteos.model.event.EventEnvelope;
 import com.miteos.model.event.EventJson;
 import com.miteos.model.event.EventPayload;
 import com.miteos.tasks.service.TaskProjection;
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.MDC;
 
+import java.time.Duration;
+
 /**
  * Reads {@code task.created} and {@code task.status}. A record that is not a well-formed event
- * fails here and goes to the dead-letter topic; the offset is committed only after the
- * projection's transaction committed.
+ * fails here and goes to the dead-letter topic; a projection that fails for any other reason is
+ * retried until it commits, and only then is the offset committed.
  */
 public class TaskEventConsumer {
+
+    private static final Duration RETRY_FIRST = Duration.ofMillis(200);
+    private static final Duration RETRY_MAX = Duration.ofSeconds(10);
 
     private final TaskProjection projection;
 
@@ -25,6 +31,11 @@ public class TaskEventConsumer {
     public Uni<Void> consume(String record) {
         EventEnvelope<EventPayload> envelope = EventJson.fromJson(record);
         MDC.put("task_id", envelope.taskId());
-        return projection.apply(envelope);
+        // A malformed record has already failed above and goes to the dead-letter topic. Anything
+        // else (the database is down, say) is retried in place: skipping it would lose the event.
+        return projection.apply(envelope)
+                .onFailure().invoke(e -> Log.warnf("task %s: projecting %s failed, retrying: %s", envelope.taskId(),
+                        envelope.eventId(), e.toString()))
+                .onFailure().retry().withBackOff(RETRY_FIRST, RETRY_MAX).indefinitely();
     }
 }
