@@ -63,7 +63,7 @@ class HttpSearchProvidersTest {
                 new SearchResult("Qdrant", "https://qdrant.tech", "Vector search engine"),
                 new SearchResult("Milvus", "https://milvus.io", "Cloud-native vector DB"));
         assertThat(lastRequest.get().getRequestURI().getPath()).isEqualTo("/search");
-        assertThat(lastRequest.get().getRequestURI().getQuery()).contains("format=json", "q=vector db & más");
+        assertThat(lastRequest.get().getRequestURI().getRawQuery()).contains("format=json", "q=vector+db+%26+m%C3%A1s");
     }
 
     @Test
@@ -78,7 +78,7 @@ class HttpSearchProvidersTest {
 
         assertThat(results).containsExactly(new SearchResult("A", "https://a.example", "first"));
         assertThat(lastRequest.get().getRequestHeaders().getFirst("X-Subscription-Token")).isEqualTo("brave-key");
-        assertThat(lastRequest.get().getRequestURI().getQuery()).contains("count=1", "q=kafka");
+        assertThat(lastRequest.get().getRequestURI().getRawQuery()).contains("count=1", "q=kafka");
     }
 
     @Test
