@@ -29,7 +29,7 @@
 : "${MITEOS_KAFKA_CONTROLLER_PORT:=9093}";              export MITEOS_KAFKA_CONTROLLER_PORT
 : "${MITEOS_KAFKA_BOOTSTRAP:=127.0.0.1:${MITEOS_KAFKA_PORT}}"; export MITEOS_KAFKA_BOOTSTRAP
 # Topics created up front by ./miteos (auto-creation stays on as a safety net).
-: "${MITEOS_KAFKA_TOPICS:=task.created task.cancel task.status task.deliverable task.dlq}"; export MITEOS_KAFKA_TOPICS
+: "${MITEOS_KAFKA_TOPICS:=task.created task.cancel task.control task.status task.deliverable task.dlq}"; export MITEOS_KAFKA_TOPICS
 : "${MITEOS_KAFKA_TOPIC_PARTITIONS:=3}";                export MITEOS_KAFKA_TOPIC_PARTITIONS
 
 # --- S3-compatible object storage (S3Proxy locally, MinIO in docker-compose) -----------

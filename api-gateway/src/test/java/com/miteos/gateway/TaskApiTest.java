@@ -65,6 +65,7 @@ class TaskApiTest {
         liveToken = ApiTestSupport.newToken(account, "live");
         connector.sink("task-created").clear();
         connector.sink("task-cancel").clear();
+        connector.sink("task-control").clear();
         // The read model has not caught up: the gateway must answer from what it accepted.
         when(readModel.find(any(Caller.class), anyString(), any(Duration.class))).thenReturn(Uni.createFrom().nullItem());
     }
@@ -233,6 +234,54 @@ class TaskApiTest {
     }
 
     @Test
+    void pauseAndResumePublishControlCommands() {
+        String id = as(testToken).body("{\"prompt\":\"long job\"}").post("/v1/tasks").then().statusCode(201)
+                .extract().path("id");
+
+        as(testToken).post("/v1/tasks/{id}/pause", id).then().statusCode(200).body("success", equalTo(true));
+        as(testToken).body("{\"message\":\"Focus on licences.\"}").post("/v1/tasks/{id}/resume", id)
+                .then().statusCode(200).body("success", equalTo(true));
+        as(testToken).post("/v1/tasks/{id}/resume", id).then().statusCode(200);
+
+        List<EventEnvelope<EventPayload>> control = connector.<String>sink("task-control").received().stream()
+                .map(m -> EventJson.fromJson(m.getPayload())).toList();
+        assertThat(control).extracting(EventEnvelope::type)
+                .containsExactly("TaskPauseRequested", "TaskResumeRequested", "TaskResumeRequested");
+        assertThat(control).allMatch(e -> e.taskId().equals(id) && e.sequence() == 0);
+        assertThat(((com.miteos.model.event.TaskResumeRequested) control.get(1).payload()).message())
+                .isEqualTo("Focus on licences.");
+        assertThat(((com.miteos.model.event.TaskResumeRequested) control.get(2).payload()).message()).isNull();
+    }
+
+    @Test
+    void pausingAPausedTaskIsSafeAndFinishedTasksCannotBePausedOrResumed() {
+        String id = as(testToken).body("{\"prompt\":\"x\"}").post("/v1/tasks").then().statusCode(201)
+                .extract().path("id");
+        readModelAnswers(id, TaskStatus.PAUSED);
+        as(testToken).post("/v1/tasks/{id}/pause", id).then().statusCode(200).body("success", equalTo(true));
+        assertThat(connector.sink("task-control").received()).isEmpty();
+
+        readModelAnswers(id, TaskStatus.COMPLETE);
+        as(testToken).post("/v1/tasks/{id}/pause", id).then().statusCode(409).contentType("application/problem+json");
+        as(testToken).post("/v1/tasks/{id}/resume", id).then().statusCode(409).contentType("application/problem+json");
+        assertThat(connector.sink("task-control").received()).isEmpty();
+    }
+
+    @Test
+    void resumeValidatesItsBody() {
+        String id = as(testToken).body("{\"prompt\":\"x\"}").post("/v1/tasks").then().statusCode(201)
+                .extract().path("id");
+        as(testToken).body("{\"message\":42}").post("/v1/tasks/{id}/resume", id)
+                .then().statusCode(400).body("errors.field", hasItem("message"));
+        as(testToken).body("{\"note\":\"x\"}").post("/v1/tasks/{id}/resume", id)
+                .then().statusCode(400).body("errors.field", hasItem("note"));
+        as(testToken).body("{\"message\":\"" + "m".repeat(4_001) + "\"}").post("/v1/tasks/{id}/resume", id)
+                .then().statusCode(400);
+        as(testToken).body("[1]").post("/v1/tasks/{id}/resume", id).then().statusCode(400);
+        assertThat(connector.sink("task-control").received()).isEmpty();
+    }
+
+    @Test
     void aBodyOverTheSizeLimitIsA413Problem() {
         as(testToken).body("{\"prompt\":\"" + "a".repeat(300_000) + "\"}").post("/v1/tasks")
                 .then().statusCode(413).contentType("application/problem+json").body("status", equalTo(413));
@@ -251,7 +300,7 @@ class TaskApiTest {
 
     private void readModelAnswers(String id, TaskStatus status) {
         when(readModel.find(any(Caller.class), eq(id), any(Duration.class))).thenReturn(Uni.createFrom().item(
-                new TaskView(id, status, "p", null, List.of(), 0.01, 0, null, Instant.now(), Instant.now())));
+                new TaskView(id, status, "p", null, List.of(), 0.01, 0, null, null, null, Instant.now(), Instant.now())));
     }
 
     private RequestSpecification as(String token) {

@@ -9,12 +9,17 @@ import com.miteos.model.event.EventJson;
 import com.miteos.model.event.EventPayload;
 import com.miteos.model.event.TaskCancelRequested;
 import com.miteos.model.event.TaskCreated;
+import com.miteos.model.event.TaskPauseRequested;
+import com.miteos.model.event.TaskResumeRequested;
 import com.miteos.model.event.TaskStatusChanged;
 import com.miteos.model.task.AgentState;
 import com.miteos.model.task.AgentStatus;
+import com.miteos.model.task.Deployment;
 import com.miteos.model.task.Mode;
+import com.miteos.model.task.PendingAction;
 import com.miteos.model.task.SandboxConfig;
 import com.miteos.model.task.SandboxOutcome;
+import com.miteos.model.task.StatusDetail;
 import com.miteos.model.task.TaskConfig;
 import com.miteos.model.task.TaskError;
 import com.miteos.model.task.TaskStatus;
@@ -55,6 +60,12 @@ class EventGoldenJsonTest {
                 Arguments.of("task-cancel-requested.json", envelope("evt_01hwxyz4k8p3mq9rbn2csveb", Mode.LIVE, 0,
                         "2025-01-15T10:30:00Z",
                         new TaskCancelRequested(TaskCancelRequested.CLIENT_REQUEST))),
+                Arguments.of("task-pause-requested.json", envelope("evt_01hwxyz4k8p3mq9rbn2csveh", Mode.LIVE, 0,
+                        "2025-01-15T10:28:12Z",
+                        new TaskPauseRequested(TaskPauseRequested.CLIENT_REQUEST))),
+                Arguments.of("task-resume-requested.json", envelope("evt_01hwxyz4k8p3mq9rbn2csvej", Mode.LIVE, 0,
+                        "2025-01-15T10:29:40.500Z",
+                        new TaskResumeRequested("Leave Milvus out; focus on licences and hosting costs."))),
                 Arguments.of("task-status-changed.json", envelope("evt_01hwxyz4k8p3mq9rbn2csvee", Mode.LIVE, 7,
                         "2025-01-15T10:25:01.250Z",
                         new TaskStatusChanged(TaskStatus.RUNNING, List.of(
@@ -69,6 +80,25 @@ class EventGoldenJsonTest {
                                 new TaskError("sandbox_failure",
                                         "The sandbox run was configured to fail (config.sandbox.outcome = \"fail\")."),
                                 Instant.parse("2025-01-15T10:26:00Z")))),
+                Arguments.of("task-status-paused.json", envelope("evt_01hwxyz4k8p3mq9rbn2csvek", Mode.TEST, 2,
+                        "2025-01-15T10:23:52Z",
+                        new TaskStatusChanged(TaskStatus.PAUSED, List.of(), new BigDecimal("0.004"), 0, null,
+                                StatusDetail.awaitingApproval(new PendingAction(PendingAction.PLAN, "Three agents will "
+                                        + "research, compare and write up the top 5 open-source vector databases.",
+                                        List.of("researcher: find the top 5 open-source vector databases",
+                                                "analyst: compare performance, licences and hosting options",
+                                                "writer: write vector-database-comparison.md"),
+                                        null)),
+                                null, Instant.parse("2025-01-15T10:23:52Z")))),
+                Arguments.of("task-status-deployed.json", envelope("evt_01hwxyz4k8p3mq9rbn2csvem", Mode.LIVE, 15,
+                        "2025-01-15T10:48:03.120Z",
+                        new TaskStatusChanged(TaskStatus.COMPLETE, List.of(
+                                new AgentState("agnt_01hwxyz9r4m7nk2tsd6pvqcbab", "writer", AgentStatus.DONE, null,
+                                        100)),
+                                new BigDecimal("0.087"), 1, null, null,
+                                new Deployment("s3://reports/vector-databases", Deployment.SUCCEEDED,
+                                        "https://reports.s3.amazonaws.com/vector-databases/index.html", null),
+                                Instant.parse("2025-01-15T10:48:03.120Z")))),
                 Arguments.of("deliverable-created.json", envelope("evt_01hwxyz4k8p3mq9rbn2csveg", Mode.TEST, 9,
                         "2025-01-15T10:47:11Z",
                         new DeliverableCreated("dlvr_01hwxyzb2c9pk5rt8nv7gmwxqa", "agnt_01hwxyz9r4m7nk2tsd6pvqcbab",

@@ -11,15 +11,20 @@ import com.miteos.model.event.EventJson;
 import com.miteos.model.event.EventTypes;
 import com.miteos.model.event.TaskCancelRequested;
 import com.miteos.model.event.TaskCreated;
+import com.miteos.model.event.TaskPauseRequested;
+import com.miteos.model.event.TaskResumeRequested;
 import com.miteos.model.event.TaskStatusChanged;
 import com.miteos.model.event.Topics;
 import com.miteos.model.id.IdPrefix;
 import com.miteos.model.id.Ids;
 import com.miteos.model.task.AgentState;
 import com.miteos.model.task.AgentStatus;
+import com.miteos.model.task.Deployment;
 import com.miteos.model.task.Mode;
+import com.miteos.model.task.PendingAction;
 import com.miteos.model.task.SandboxConfig;
 import com.miteos.model.task.SandboxOutcome;
+import com.miteos.model.task.StatusDetail;
 import com.miteos.model.task.TaskConfig;
 import com.miteos.model.task.TaskError;
 import com.miteos.model.task.TaskStatus;
@@ -94,12 +99,13 @@ class EventSchemaTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final YAMLMapper YAML = new YAMLMapper();
 
-    /** Which event type each topic carries, as {@link Topics} documents it. */
-    private static final Map<String, String> TYPE_BY_TOPIC = Map.of(
-            Topics.TASK_CREATED, EventTypes.TASK_CREATED,
-            Topics.TASK_CANCEL, EventTypes.TASK_CANCEL_REQUESTED,
-            Topics.TASK_STATUS, EventTypes.TASK_STATUS_CHANGED,
-            Topics.TASK_DELIVERABLE, EventTypes.DELIVERABLE_CREATED);
+    /** Which event types each topic carries, as {@link Topics} documents it. */
+    private static final Map<String, Set<String>> TYPES_BY_TOPIC = Map.of(
+            Topics.TASK_CREATED, Set.of(EventTypes.TASK_CREATED),
+            Topics.TASK_CANCEL, Set.of(EventTypes.TASK_CANCEL_REQUESTED),
+            Topics.TASK_CONTROL, Set.of(EventTypes.TASK_PAUSE_REQUESTED, EventTypes.TASK_RESUME_REQUESTED),
+            Topics.TASK_STATUS, Set.of(EventTypes.TASK_STATUS_CHANGED),
+            Topics.TASK_DELIVERABLE, Set.of(EventTypes.DELIVERABLE_CREATED));
 
     // --- Events that must validate ----------------------------------------------------------
 
@@ -133,6 +139,12 @@ class EventSchemaTest {
                                 new SandboxConfig(SandboxConfig.MAX_STEP_DELAY_MS, SandboxOutcome.FAIL)), now))),
                 Arguments.of("cancel request", EventEnvelope.of(task, account, Mode.TEST, 0,
                         new TaskCancelRequested(TaskCancelRequested.CLIENT_REQUEST))),
+                Arguments.of("pause request", EventEnvelope.of(task, account, Mode.LIVE, 0,
+                        new TaskPauseRequested(TaskPauseRequested.CLIENT_REQUEST))),
+                Arguments.of("resume request without a message", EventEnvelope.of(task, account, Mode.TEST, 0,
+                        new TaskResumeRequested(null))),
+                Arguments.of("resume request with the longest message", EventEnvelope.of(task, account, Mode.LIVE, 0,
+                        new TaskResumeRequested("Go on. ".repeat(571) + "ok."))),
                 Arguments.of("pending task", EventEnvelope.of(task, account, Mode.LIVE, 1,
                         new TaskStatusChanged(TaskStatus.PENDING, List.of(), BigDecimal.ZERO, 0, null, now))),
                 Arguments.of("running task with a tiny cost", EventEnvelope.of(task, account, Mode.LIVE, 2,
@@ -144,6 +156,32 @@ class EventSchemaTest {
                         new TaskStatusChanged(TaskStatus.FAILED,
                                 List.of(new AgentState(agent, "writer", AgentStatus.FAILED, null, 40)),
                                 new BigDecimal("1.5"), 1, new TaskError("step_limit_exceeded", "Too many steps."),
+                                now))),
+                Arguments.of("task paused by its user", EventEnvelope.of(task, account, Mode.LIVE, 5,
+                        new TaskStatusChanged(TaskStatus.PAUSED,
+                                List.of(new AgentState(agent, "researcher", AgentStatus.WAITING, null, 30)),
+                                new BigDecimal("0.02"), 0, null, StatusDetail.pausedByUser(), null, now))),
+                Arguments.of("task waiting for its deploy to be approved", EventEnvelope.of(task, account, Mode.LIVE, 6,
+                        new TaskStatusChanged(TaskStatus.PAUSED,
+                                List.of(new AgentState(agent, "builder", AgentStatus.DONE, null, 100)),
+                                new BigDecimal("0.3"), 2, null,
+                                StatusDetail.awaitingApproval(new PendingAction(PendingAction.DEPLOY,
+                                        "Publish 2 files to https://hooks.example.com/miteos.",
+                                        List.of("index.html", "style.css"), "https://hooks.example.com/miteos")),
+                                new Deployment("https://hooks.example.com/miteos", Deployment.AWAITING_APPROVAL, null,
+                                        null),
+                                now))),
+                Arguments.of("plan waiting for approval, without details", EventEnvelope.of(task, account, Mode.TEST, 1,
+                        new TaskStatusChanged(TaskStatus.PAUSED, List.of(), BigDecimal.ZERO, 0, null,
+                                StatusDetail.awaitingApproval(new PendingAction(PendingAction.PLAN, "One agent writes.",
+                                        null, null)),
+                                null, now))),
+                Arguments.of("complete task whose deployment failed", EventEnvelope.of(task, account, Mode.LIVE, 7,
+                        new TaskStatusChanged(TaskStatus.COMPLETE,
+                                List.of(new AgentState(agent, "builder", AgentStatus.DONE, null, 100)),
+                                new BigDecimal("0.31"), 2, null, null,
+                                new Deployment("s3://sites/landing", Deployment.FAILED, null,
+                                        new TaskError("deploy_failed", "The bucket sites does not exist.")),
                                 now))),
                 Arguments.of("deliverable", EventEnvelope.of(task, account, Mode.TEST, 4,
                         new DeliverableCreated(deliverable, agent, "report (final).md", "text/markdown", 0,
@@ -174,6 +212,21 @@ class EventSchemaTest {
 
         assertThat(ENVELOPE.validate(json, InputFormat.JSON)).isEmpty();
         assertThat(EventJson.fromJson(json).type()).isEqualTo(EventTypes.TASK_STATUS_CHANGED);
+    }
+
+    @Test
+    void unknownPropertiesAreAllowedInStatusDetailAndDeploymentToo() throws IOException {
+        ObjectNode paused = golden("task-status-paused.json");
+        statusDetail(paused).put("since", "2025-01-15T10:23:52Z");
+        action(paused).put("estimated_cost", 0.05);
+        ObjectNode deployed = golden("task-status-deployed.json");
+        deployment(deployed).put("duration_ms", 820);
+
+        for (ObjectNode event : List.of(paused, deployed)) {
+            String json = JSON.writeValueAsString(event);
+            assertThat(ENVELOPE.validate(json, InputFormat.JSON)).isEmpty();
+            assertThat(EventJson.fromJson(json).type()).isEqualTo(EventTypes.TASK_STATUS_CHANGED);
+        }
     }
 
     // --- Events that must not validate ------------------------------------------------------
@@ -239,7 +292,53 @@ class EventSchemaTest {
                 broken("object_key outside the task layout", "deliverable-created.json", "object_key",
                         e -> payload(e).put("object_key", "elsewhere/report.md")),
                 broken("cancel without a reason", "task-cancel-requested.json", "reason",
-                        e -> payload(e).remove("reason")));
+                        e -> payload(e).remove("reason")),
+                broken("pause with sequence 1", "task-pause-requested.json", "sequence", e -> e.put("sequence", 1)),
+                broken("resume with sequence 2", "task-resume-requested.json", "sequence",
+                        e -> e.put("sequence", 2)),
+                broken("pause without a reason", "task-pause-requested.json", "reason",
+                        e -> payload(e).remove("reason")),
+                broken("pause reason that is no code", "task-pause-requested.json", "reason",
+                        e -> payload(e).put("reason", "I need a coffee")),
+                broken("blank resume message", "task-resume-requested.json", "message",
+                        e -> payload(e).put("message", " \n ")),
+                broken("resume message of 4,001 characters", "task-resume-requested.json", "message",
+                        e -> payload(e).put("message", "x".repeat(4_001))),
+                broken("resume message that is no string", "task-resume-requested.json", "message",
+                        e -> payload(e).put("message", 42)),
+                broken("paused without a status_detail", "task-status-paused.json", "status_detail",
+                        e -> payload(e).remove("status_detail")),
+                broken("unknown status_detail reason", "task-status-paused.json", "status_detail/reason",
+                        e -> statusDetail(e).put("reason", "coffee_break")),
+                broken("status_detail without a reason", "task-status-paused.json", "reason",
+                        e -> statusDetail(e).remove("reason")),
+                broken("awaiting approval of nothing", "task-status-paused.json", "action",
+                        e -> statusDetail(e).remove("action")),
+                broken("unknown pending action type", "task-status-paused.json", "action/type",
+                        e -> action(e).put("type", "delete_everything")),
+                broken("pending action without a description", "task-status-paused.json", "description",
+                        e -> action(e).remove("description")),
+                broken("empty pending action details", "task-status-paused.json", "details",
+                        e -> action(e).putArray("details")),
+                broken("pending action detail that is no string", "task-status-paused.json", "details",
+                        e -> action(e).withArray("details").add(7)),
+                broken("deploy action without a target", "task-status-paused.json", "target",
+                        e -> action(e).put("type", PendingAction.DEPLOY)),
+                broken("deploy action to plain http", "task-status-paused.json", "action/target",
+                        e -> action(e).put("type", PendingAction.DEPLOY).put("target", "http://example.com/site")),
+                broken("unknown deployment status", "task-status-deployed.json", "deployment/status",
+                        e -> deployment(e).put("status", "deploying")),
+                broken("deployment without a target", "task-status-deployed.json", "target",
+                        e -> deployment(e).remove("target")),
+                broken("deployment target over plain http", "task-status-deployed.json", "deployment/target",
+                        e -> deployment(e).put("target", "http://example.com/site")),
+                broken("deployment url that is no URL", "task-status-deployed.json", "deployment/url",
+                        e -> deployment(e).put("url", "index.html")),
+                broken("failed deployment without an error", "task-status-deployed.json", "error",
+                        e -> deployment(e).put("status", Deployment.FAILED)),
+                broken("deployment error without a code", "task-status-deployed.json", "code",
+                        e -> deployment(e).put("status", Deployment.FAILED).putObject("error")
+                                .put("message", "The bucket does not exist.")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -314,6 +413,12 @@ class EventSchemaTest {
                 .isEqualTo(Arrays.stream(Mode.values()).map(Mode::value).toList());
         assertThat(values(created.at("/$defs/sandboxConfig/properties/outcome/enum")))
                 .isEqualTo(Arrays.stream(SandboxOutcome.values()).map(SandboxOutcome::value).toList());
+        assertThat(values(status.at("/$defs/statusDetail/properties/reason/enum")))
+                .containsExactlyInAnyOrderElementsOf(constants(StatusDetail.class));
+        assertThat(values(status.at("/$defs/pendingAction/properties/type/enum")))
+                .containsExactlyInAnyOrderElementsOf(constants(PendingAction.class));
+        assertThat(values(status.at("/$defs/deployment/properties/status/enum")))
+                .containsExactlyInAnyOrderElementsOf(constants(Deployment.class));
 
         JsonNode config = created.at("/$defs/taskConfig/properties");
         assertThat(config.at("/max_agents/minimum").asInt()).isEqualTo(TaskConfig.MIN_MAX_AGENTS);
@@ -358,14 +463,17 @@ class EventSchemaTest {
         JsonNode keyedByTask = doc.at("/components/messageTraits/KeyedByTask/bindings/kafka/key");
         assertThat(keyedByTask.path("pattern").asText()).isEqualTo("^task_[0-9a-z]+$");
 
-        TYPE_BY_TOPIC.forEach((topic, type) -> {
-            JsonNode channel = channel(doc, topic);
-            assertThat(channel.path("messages")).as("messages of %s", topic).hasSize(1);
-            JsonNode message = resolveLocal(doc, channel.path("messages").elements().next());
-            assertThat(message.at("/payload/schema/allOf/0/$ref").asText()).isEqualTo("./schemas/" + ENVELOPE_FILE);
-            assertThat(message.at("/payload/schema/allOf/1/properties/type/const").asText())
-                    .as("event type on %s", topic).isEqualTo(type);
-            assertThat(message.at("/traits/0/$ref").asText()).isEqualTo("#/components/messageTraits/KeyedByTask");
+        TYPES_BY_TOPIC.forEach((topic, types) -> {
+            Set<String> carried = new HashSet<>();
+            channel(doc, topic).path("messages").forEach(reference -> {
+                JsonNode message = resolveLocal(doc, reference);
+                assertThat(message.at("/payload/schema/allOf/0/$ref").asText())
+                        .isEqualTo("./schemas/" + ENVELOPE_FILE);
+                assertThat(message.at("/traits/0/$ref").asText())
+                        .isEqualTo("#/components/messageTraits/KeyedByTask");
+                carried.add(message.at("/payload/schema/allOf/1/properties/type/const").asText());
+            });
+            assertThat(carried).as("event types on %s", topic).containsExactlyInAnyOrderElementsOf(types);
         });
     }
 
@@ -399,8 +507,10 @@ class EventSchemaTest {
         assertThat(operations).containsExactlyInAnyOrder(
                 tuple("api-gateway", "send", Topics.TASK_CREATED),
                 tuple("api-gateway", "send", Topics.TASK_CANCEL),
+                tuple("api-gateway", "send", Topics.TASK_CONTROL),
                 tuple("agent-orchestrator", "receive", Topics.TASK_CREATED),
                 tuple("agent-orchestrator", "receive", Topics.TASK_CANCEL),
+                tuple("agent-orchestrator", "receive", Topics.TASK_CONTROL),
                 tuple("agent-orchestrator", "send", Topics.TASK_STATUS),
                 tuple("agent-orchestrator", "send", Topics.TASK_DELIVERABLE),
                 tuple("agent-orchestrator", "send", Topics.DEAD_LETTER),
@@ -418,7 +528,7 @@ class EventSchemaTest {
         assertThat(values(headers.path("required"))).contains("dead-letter-reason", "dead-letter-topic",
                 "dead-letter-partition", "dead-letter-offset");
         assertThat(values(headers.at("/properties/dead-letter-topic/enum")))
-                .containsExactlyInAnyOrderElementsOf(TYPE_BY_TOPIC.keySet());
+                .containsExactlyInAnyOrderElementsOf(TYPES_BY_TOPIC.keySet());
     }
 
     static Stream<String> documentsWithRefs() {
@@ -477,6 +587,18 @@ class EventSchemaTest {
 
     private static ObjectNode agent(ObjectNode event) {
         return (ObjectNode) ((ArrayNode) payload(event).get("agents")).get(0);
+    }
+
+    private static ObjectNode statusDetail(ObjectNode event) {
+        return (ObjectNode) payload(event).get("status_detail");
+    }
+
+    private static ObjectNode action(ObjectNode event) {
+        return (ObjectNode) statusDetail(event).get("action");
+    }
+
+    private static ObjectNode deployment(ObjectNode event) {
+        return (ObjectNode) payload(event).get("deployment");
     }
 
     private static Schema schemaAt(String location) {

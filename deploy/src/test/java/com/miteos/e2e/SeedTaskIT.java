@@ -104,7 +104,10 @@ class SeedTaskIT {
         }
         assertThat(http.send(HttpRequest.newBuilder(URI.create(tampered)).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(403);
-        String otherObject = url.replace(taskId, taskId.substring(0, taskId.length() - 1) + "0");
+        char last = taskId.charAt(taskId.length() - 1);
+        String otherTask = taskId.substring(0, taskId.length() - 1) + (last == '0' ? '1' : '0');
+        String otherObject = url.replace(taskId, otherTask);
+        assertThat(otherObject).isNotEqualTo(url);
         assertThat(http.send(HttpRequest.newBuilder(URI.create(otherObject)).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode()).isIn(403, 404);
     }

@@ -8,7 +8,10 @@ import com.miteos.model.id.IdPrefix;
 import com.miteos.model.id.Ids;
 import com.miteos.model.task.AgentState;
 import com.miteos.model.task.AgentStatus;
+import com.miteos.model.task.Deployment;
 import com.miteos.model.task.Mode;
+import com.miteos.model.task.PendingAction;
+import com.miteos.model.task.StatusDetail;
 import com.miteos.model.task.TaskConfig;
 import com.miteos.model.task.TaskError;
 import com.miteos.model.task.TaskStatus;
@@ -105,6 +108,35 @@ class TaskProjectionTest {
                 .body("status", equalTo("failed"))
                 .body("prompt", equalTo("late"))
                 .body("error.code", equalTo("sandbox_failure")));
+    }
+
+    @Test
+    void pausedTaskShowsWhatItWaitsForAndTheDeploymentOutcome() {
+        String task = Ids.newId(IdPrefix.TASK);
+        send(created(task, Mode.TEST, "deploy me"));
+        send(EventEnvelope.of(task, account, Mode.TEST, 2, new TaskStatusChanged(TaskStatus.PAUSED, List.of(),
+                BigDecimal.ZERO, 1, null, StatusDetail.awaitingApproval(new PendingAction(PendingAction.DEPLOY,
+                        "Approve publishing 1 file(s).", List.of("report.md"), "s3://site/x")),
+                new Deployment("s3://site/x", Deployment.AWAITING_APPROVAL, null, null), Instant.now())));
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> owner(Mode.TEST)
+                .get("/internal/tasks/{id}", task)
+                .then().statusCode(200)
+                .body("status", equalTo("paused"))
+                .body("status_detail.reason", equalTo("awaiting_approval"))
+                .body("status_detail.action.type", equalTo("deploy"))
+                .body("status_detail.action.details", equalTo(List.of("report.md")))
+                .body("deployment.status", equalTo("awaiting_approval")));
+
+        send(EventEnvelope.of(task, account, Mode.TEST, 3, new TaskStatusChanged(TaskStatus.COMPLETE, List.of(),
+                BigDecimal.ZERO, 1, null, null, new Deployment("s3://site/x", Deployment.SUCCEEDED,
+                "http://localhost:9000/site/x/index.html", null), Instant.now())));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> owner(Mode.TEST)
+                .get("/internal/tasks/{id}", task)
+                .then().statusCode(200)
+                .body("status", equalTo("complete"))
+                .body("status_detail", nullValue())
+                .body("deployment.url", equalTo("http://localhost:9000/site/x/index.html")));
     }
 
     @Test

@@ -4,6 +4,8 @@ import com.miteos.model.event.EventEnvelope;
 import com.miteos.model.event.EventJson;
 import com.miteos.model.event.TaskCancelRequested;
 import com.miteos.model.event.TaskCreated;
+import com.miteos.model.event.TaskPauseRequested;
+import com.miteos.model.event.TaskResumeRequested;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -21,11 +23,13 @@ public class TaskCommandPublisher {
 
     private final MutinyEmitter<String> created;
     private final MutinyEmitter<String> cancel;
+    private final MutinyEmitter<String> control;
 
     public TaskCommandPublisher(@Channel("task-created") MutinyEmitter<String> created,
-            @Channel("task-cancel") MutinyEmitter<String> cancel) {
+            @Channel("task-cancel") MutinyEmitter<String> cancel, @Channel("task-control") MutinyEmitter<String> control) {
         this.created = created;
         this.cancel = cancel;
+        this.control = control;
     }
 
     public Uni<Void> taskCreated(EventEnvelope<TaskCreated> event) {
@@ -34,6 +38,14 @@ public class TaskCommandPublisher {
 
     public Uni<Void> cancelRequested(EventEnvelope<TaskCancelRequested> event) {
         return send(cancel, event);
+    }
+
+    public Uni<Void> pauseRequested(EventEnvelope<TaskPauseRequested> event) {
+        return send(control, event);
+    }
+
+    public Uni<Void> resumeRequested(EventEnvelope<TaskResumeRequested> event) {
+        return send(control, event);
     }
 
     private static Uni<Void> send(MutinyEmitter<String> emitter, EventEnvelope<?> event) {

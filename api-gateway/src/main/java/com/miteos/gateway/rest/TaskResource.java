@@ -3,6 +3,7 @@ package com.miteos.gateway.rest;
 import com.miteos.gateway.domain.ApiProblem;
 import com.miteos.gateway.domain.ApiProblem.FieldError;
 import com.miteos.gateway.mapping.JsonBody;
+import com.miteos.gateway.mapping.ResumeRequestParser;
 import com.miteos.gateway.mapping.TaskRequestParser;
 import com.miteos.gateway.service.TaskService;
 import com.miteos.model.task.TaskStatus;
@@ -81,6 +82,20 @@ public class TaskResource {
     @Path("/{id}/cancel")
     public Uni<Map<String, Boolean>> cancel(@PathParam("id") String id) {
         return tasks.cancel(caller.get(), id).replaceWith(Map.of("success", true));
+    }
+
+    @POST
+    @Path("/{id}/pause")
+    public Uni<Map<String, Boolean>> pause(@PathParam("id") String id) {
+        return tasks.pause(caller.get(), id).replaceWith(Map.of("success", true));
+    }
+
+    /** Resumes a paused task; an optional {@code {"message": "..."}} goes to its agents. */
+    @POST
+    @Path("/{id}/resume")
+    public Uni<Map<String, Boolean>> resume(@PathParam("id") String id, String body) {
+        String message = body == null || body.isBlank() ? null : ResumeRequestParser.message(JsonBody.object(body));
+        return tasks.resume(caller.get(), id, message).replaceWith(Map.of("success", true));
     }
 
     @GET

@@ -13,6 +13,8 @@ import com.miteos.gateway.repository.TaskSubmissionRepository;
 import com.miteos.model.event.EventEnvelope;
 import com.miteos.model.event.TaskCancelRequested;
 import com.miteos.model.event.TaskCreated;
+import com.miteos.model.event.TaskPauseRequested;
+import com.miteos.model.event.TaskResumeRequested;
 import com.miteos.model.id.IdPrefix;
 import com.miteos.model.id.Ids;
 import com.miteos.model.task.TaskStatus;
@@ -142,12 +144,47 @@ public class TaskService {
         });
     }
 
+    /**
+     * Pauses a task at its next step. Pausing a paused task succeeds again; a finished task
+     * cannot be paused (409).
+     */
+    public Uni<Void> pause(Caller caller, String taskId) {
+        return unfinished(caller, taskId, "paused").flatMap(task -> task.status() == TaskStatus.PAUSED
+                ? Uni.createFrom().voidItem()
+                : publish(taskId, "pause", publisher.pauseRequested(EventEnvelope.of(taskId, caller.accountId(),
+                        caller.mode(), 0, new TaskPauseRequested(TaskPauseRequested.CLIENT_REQUEST)))));
+    }
+
+    /**
+     * Resumes a paused task and approves what it waits for; the message, if any, reaches the
+     * agents. Resuming a task that runs changes nothing; a finished task cannot be resumed (409).
+     */
+    public Uni<Void> resume(Caller caller, String taskId, String message) {
+        return unfinished(caller, taskId, "resumed").flatMap(task -> publish(taskId, "resume",
+                publisher.resumeRequested(EventEnvelope.of(taskId, caller.accountId(), caller.mode(), 0,
+                        new TaskResumeRequested(message)))));
+    }
+
+    private Uni<TaskView> unfinished(Caller caller, String taskId, String verb) {
+        return get(caller, taskId).flatMap(task -> task.status().isTerminal()
+                ? Uni.createFrom().failure(new ApiProblem(409, "task-finished", "Task already finished",
+                        "Task " + taskId + " is " + task.status().value() + " and cannot be " + verb + "."))
+                : Uni.createFrom().item(task));
+    }
+
+    private static Uni<Void> publish(String taskId, String what, Uni<Void> sending) {
+        return sending
+                .onFailure().transform(e -> ApiProblem.unavailable("The " + what
+                        + " request could not be recorded right now. Please retry."))
+                .invoke(() -> Log.infof("task %s: %s requested", taskId, what));
+    }
+
     public Uni<List<DeliverableView>> deliverables(Caller caller, String taskId) {
         return get(caller, taskId).flatMap(task -> readModel.deliverables(caller, taskId));
     }
 
     private static TaskView pendingView(TaskSubmission s) {
-        return new TaskView(s.taskId(), TaskStatus.PENDING, s.prompt(), s.config(), List.of(), 0, 0, null,
+        return new TaskView(s.taskId(), TaskStatus.PENDING, s.prompt(), s.config(), List.of(), 0, 0, null, null, null,
                 s.createdAt(), s.createdAt());
     }
 

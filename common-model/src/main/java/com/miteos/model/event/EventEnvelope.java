@@ -16,7 +16,7 @@ import java.time.temporal.ChronoUnit;
  * <p>{@code sequence} orders the state of one task: {@link TaskCreated} is 0, and the
  * orchestrator, the only writer of a task's state after that, numbers its
  * {@link TaskStatusChanged} and {@link DeliverableCreated} events 1, 2, 3… per task.
- * Commands such as {@link TaskCancelRequested} carry 0: they change no read model directly.
+ * Commands such as {@link TaskCancelRequested} or {@link TaskResumeRequested} carry 0: they change no read model directly.
  * Consumers deduplicate on {@code event_id} and never apply a sequence lower than one they
  * already applied.
  *
@@ -35,6 +35,8 @@ public record EventEnvelope<P extends EventPayload>(
         @JsonSubTypes({
                 @JsonSubTypes.Type(value = TaskCreated.class, name = EventTypes.TASK_CREATED),
                 @JsonSubTypes.Type(value = TaskCancelRequested.class, name = EventTypes.TASK_CANCEL_REQUESTED),
+                @JsonSubTypes.Type(value = TaskPauseRequested.class, name = EventTypes.TASK_PAUSE_REQUESTED),
+                @JsonSubTypes.Type(value = TaskResumeRequested.class, name = EventTypes.TASK_RESUME_REQUESTED),
                 @JsonSubTypes.Type(value = TaskStatusChanged.class, name = EventTypes.TASK_STATUS_CHANGED),
                 @JsonSubTypes.Type(value = DeliverableCreated.class, name = EventTypes.DELIVERABLE_CREATED)
         })

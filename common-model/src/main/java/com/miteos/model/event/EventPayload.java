@@ -7,7 +7,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * the wire is the envelope's {@code type}.
  */
 public sealed interface EventPayload
-        permits TaskCreated, TaskCancelRequested, TaskStatusChanged, DeliverableCreated {
+        permits TaskCreated, TaskCancelRequested, TaskPauseRequested, TaskResumeRequested, TaskStatusChanged,
+        DeliverableCreated {
 
     /** The wire name of this event type, one of {@link EventTypes}. */
     @JsonIgnore

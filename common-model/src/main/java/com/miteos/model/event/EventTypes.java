@@ -5,6 +5,8 @@ public final class EventTypes {
 
     public static final String TASK_CREATED = "TaskCreated";
     public static final String TASK_CANCEL_REQUESTED = "TaskCancelRequested";
+    public static final String TASK_PAUSE_REQUESTED = "TaskPauseRequested";
+    public static final String TASK_RESUME_REQUESTED = "TaskResumeRequested";
     public static final String TASK_STATUS_CHANGED = "TaskStatusChanged";
     public static final String DELIVERABLE_CREATED = "DeliverableCreated";
 

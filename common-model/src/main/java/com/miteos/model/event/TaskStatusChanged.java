@@ -3,6 +3,8 @@ package com.miteos.model.event;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.miteos.model.task.AgentState;
+import com.miteos.model.task.Deployment;
+import com.miteos.model.task.StatusDetail;
 import com.miteos.model.task.TaskError;
 import com.miteos.model.task.TaskStatus;
 
@@ -22,10 +24,18 @@ public record TaskStatusChanged(
         @JsonProperty("cost") BigDecimal cost,
         @JsonProperty("deliverables_count") int deliverablesCount,
         @JsonProperty("error") @JsonInclude(JsonInclude.Include.NON_NULL) TaskError error,
+        @JsonProperty("status_detail") @JsonInclude(JsonInclude.Include.NON_NULL) StatusDetail statusDetail,
+        @JsonProperty("deployment") @JsonInclude(JsonInclude.Include.NON_NULL) Deployment deployment,
         @JsonProperty("updated_at") Instant updatedAt) implements EventPayload {
 
     public TaskStatusChanged {
         agents = List.copyOf(agents);
+    }
+
+    /** A state without status detail or deployment. */
+    public TaskStatusChanged(TaskStatus status, List<AgentState> agents, BigDecimal cost, int deliverablesCount,
+            TaskError error, Instant updatedAt) {
+        this(status, agents, cost, deliverablesCount, error, null, null, updatedAt);
     }
 
     @Override

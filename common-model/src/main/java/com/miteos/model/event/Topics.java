@@ -10,6 +10,11 @@ public final class Topics {
     public static final String TASK_CREATED = "task.created";
     /** Commands from the gateway: a client asked to cancel ({@link TaskCancelRequested}). */
     public static final String TASK_CANCEL = "task.cancel";
+    /**
+     * Commands from the gateway: pause a task at its next step ({@link TaskPauseRequested}), or
+     * resume and approve what it waits for ({@link TaskResumeRequested}).
+     */
+    public static final String TASK_CONTROL = "task.control";
     /** State of a task as the orchestrator runs it ({@link TaskStatusChanged}). */
     public static final String TASK_STATUS = "task.status";
     /** Files the agents produced ({@link DeliverableCreated}). */

@@ -3,6 +3,8 @@ package com.miteos.model.view;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.miteos.model.task.AgentState;
+import com.miteos.model.task.Deployment;
+import com.miteos.model.task.StatusDetail;
 import com.miteos.model.task.TaskConfig;
 import com.miteos.model.task.TaskError;
 import com.miteos.model.task.TaskStatus;
@@ -23,6 +25,8 @@ public record TaskView(
         @JsonProperty("cost") double cost,
         @JsonProperty("deliverables_count") int deliverablesCount,
         @JsonProperty("error") @JsonInclude(JsonInclude.Include.NON_NULL) TaskError error,
+        @JsonProperty("status_detail") @JsonInclude(JsonInclude.Include.NON_NULL) StatusDetail statusDetail,
+        @JsonProperty("deployment") @JsonInclude(JsonInclude.Include.NON_NULL) Deployment deployment,
         @JsonProperty("created_at") Instant createdAt,
         @JsonProperty("updated_at") Instant updatedAt) {
 }

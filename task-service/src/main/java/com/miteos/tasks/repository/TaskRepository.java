@@ -7,6 +7,8 @@ import com.miteos.model.event.EventEnvelope;
 import com.miteos.model.event.TaskCreated;
 import com.miteos.model.event.TaskStatusChanged;
 import com.miteos.model.task.AgentState;
+import com.miteos.model.task.Deployment;
+import com.miteos.model.task.StatusDetail;
 import com.miteos.model.task.TaskConfig;
 import com.miteos.model.task.TaskError;
 import com.miteos.model.task.TaskStatus;
@@ -37,7 +39,8 @@ public class TaskRepository {
 
     private static final String COLUMNS = """
             id, status, prompt, config::text AS config, agents::text AS agents, cost, deliverables_count,
-            error::text AS error, created_at, updated_at""";
+            error::text AS error, status_detail::text AS status_detail, deployment::text AS deployment, created_at,
+            updated_at""";
 
     private final Pool pool;
     private final ObjectMapper json;
@@ -74,18 +77,22 @@ public class TaskRepository {
     public Uni<Void> applyStatus(SqlClient tx, EventEnvelope<?> envelope, TaskStatusChanged changed) {
         return tx.preparedQuery("""
                         INSERT INTO tasks (id, account_id, mode, status, agents, cost, deliverables_count, error,
-                                           sequence, updated_at)
-                        VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8::text::jsonb, $9, $10)
+                                           status_detail, deployment, sequence, updated_at)
+                        VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8::text::jsonb, $9::text::jsonb,
+                                $10::text::jsonb, $11, $12)
                         ON CONFLICT (id) DO UPDATE
                            SET status = EXCLUDED.status, agents = EXCLUDED.agents,
                                cost = GREATEST(tasks.cost, EXCLUDED.cost),
                                deliverables_count = GREATEST(tasks.deliverables_count, EXCLUDED.deliverables_count),
-                               error = EXCLUDED.error, sequence = EXCLUDED.sequence, updated_at = EXCLUDED.updated_at
+                               error = EXCLUDED.error, status_detail = EXCLUDED.status_detail,
+                               deployment = EXCLUDED.deployment, sequence = EXCLUDED.sequence,
+                               updated_at = EXCLUDED.updated_at
                          WHERE tasks.sequence < EXCLUDED.sequence
                            AND tasks.status NOT IN ('complete', 'failed', 'cancelled')""")
                 .execute(Tuple.from(java.util.Arrays.asList(envelope.taskId(), envelope.accountId(),
                         envelope.mode().value(), changed.status().value(), write(changed.agents()), changed.cost(),
-                        changed.deliverablesCount(), changed.error() == null ? null : write(changed.error()),
+                        changed.deliverablesCount(), writeNullable(changed.error()),
+                        writeNullable(changed.statusDetail()), writeNullable(changed.deployment()),
                         envelope.sequence(), utc(changed.updatedAt()))))
                 .replaceWithVoid();
     }
@@ -124,7 +131,6 @@ public class TaskRepository {
     }
 
     private TaskView toView(Row row) {
-        String error = row.getString("error");
         return new TaskView(
                 row.getString("id"),
                 TaskStatus.of(row.getString("status")),
@@ -133,7 +139,9 @@ public class TaskRepository {
                 read(row.getString("agents"), AGENTS),
                 row.getBigDecimal("cost").doubleValue(),
                 row.getInteger("deliverables_count"),
-                error == null ? null : read(error, TaskError.class),
+                readNullable(row.getString("error"), TaskError.class),
+                readNullable(row.getString("status_detail"), StatusDetail.class),
+                readNullable(row.getString("deployment"), Deployment.class),
                 row.getOffsetDateTime("created_at").toInstant(),
                 row.getOffsetDateTime("updated_at").toInstant());
     }
@@ -156,6 +164,14 @@ public class TaskRepository {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
         }
+    }
+
+    private String writeNullable(Object value) {
+        return value == null ? null : write(value);
+    }
+
+    private <T> T readNullable(String value, Class<T> type) {
+        return value == null ? null : read(value, type);
     }
 
     private <T> T read(String value, Class<T> type) {
