@@ -10,6 +10,7 @@ import com.miteos.orchestrator.model.ModelCall;
 import com.miteos.orchestrator.model.ModelProvider;
 import com.miteos.orchestrator.model.ModelPurpose;
 import com.miteos.orchestrator.tool.AgentTool;
+import com.miteos.orchestrator.tool.FinishTool;
 import com.miteos.orchestrator.tool.ToolBox;
 import com.miteos.orchestrator.tool.ToolContext;
 import com.miteos.orchestrator.tool.ToolFailure;
@@ -18,8 +19,8 @@ import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.response.ChatResponse;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -60,10 +61,36 @@ public class AgentLoop {
     /** Runs the loop from the opening messages; answers the agent's final summary. */
     public Uni<String> run(Assignment assignment, List<ChatMessage> opening) {
         List<AgentTool> offered = tools.offer(assignment.toolNames(), assignment.context());
-        return step(assignment, offered, new ArrayList<>(opening), 1);
+        return step(assignment, offered, new Conversation(opening), 1);
     }
 
-    private Uni<String> step(Assignment a, List<AgentTool> offered, List<ChatMessage> conversation, int step) {
+    /** An agent's messages so far, and how many of the user's messages it has been shown. */
+    private static final class Conversation {
+        final List<ChatMessage> messages;
+        int userMessagesSeen;
+
+        Conversation(List<ChatMessage> opening) {
+            this.messages = new ArrayList<>(opening);
+        }
+    }
+
+    /** Waits while the task is paused, then shows the agent what the user said on resuming. */
+    private Uni<Void> stepBoundary(Assignment a, Conversation conversation, int step) {
+        if (a.run().isPaused()) {
+            a.run().agent(a.agentId(), AgentStatus.WAITING, null, progress(step - 1));
+        }
+        return a.run().gate().invoke(() -> {
+            List<String> said = a.run().userMessagesFrom(conversation.userMessagesSeen);
+            conversation.userMessagesSeen += said.size();
+            said.forEach(text -> conversation.messages.add(UserMessage.from("Message from the user: " + text)));
+        });
+    }
+
+    private Uni<String> step(Assignment a, List<AgentTool> offered, Conversation conversation, int step) {
+        return stepBoundary(a, conversation, step).flatMap(open -> runStep(a, offered, conversation, step));
+    }
+
+    private Uni<String> runStep(Assignment a, List<AgentTool> offered, Conversation conversation, int step) {
         if (a.run().isFinished()) {
             return Uni.createFrom().failure(new CancellationException("task " + a.run().taskId() + " has ended"));
         }
@@ -74,7 +101,7 @@ public class AgentLoop {
         a.run().agent(a.agentId(), AgentStatus.THINKING, null, progress(step - 1));
         ModelCall call = new ModelCall(a.purpose(), a.run().taskId(), a.agentType(), a.run().config().maxAgents(),
                 a.run().config().sandbox(), ChatRequest.builder()
-                .messages(List.copyOf(conversation))
+                .messages(List.copyOf(conversation.messages))
                 .toolSpecifications(ToolBox.specifications(offered))
                 .build());
         return stepDelay(a.run())
@@ -82,7 +109,7 @@ public class AgentLoop {
                 .flatMap(response -> {
                     a.run().charge(costs.modelCall(a.model().modelName(a.purpose()), response.tokenUsage()));
                     AiMessage answer = response.aiMessage();
-                    conversation.add(answer);
+                    conversation.messages.add(answer);
                     if (!answer.hasToolExecutionRequests()) {
                         return Uni.createFrom().item(answer.text() == null ? "" : answer.text());
                     }
@@ -93,7 +120,7 @@ public class AgentLoop {
     }
 
     /** Runs the requested tools in order; answers the summary if one of them was finish, else null. */
-    private Uni<String> runTools(Assignment a, List<AgentTool> offered, List<ChatMessage> conversation,
+    private Uni<String> runTools(Assignment a, List<AgentTool> offered, Conversation conversation,
             List<ToolExecutionRequest> requests, int index, int step) {
         if (index == requests.size()) {
             return Uni.createFrom().nullItem();
@@ -106,10 +133,10 @@ public class AgentLoop {
                 .orElseGet(() -> Uni.createFrom().item(ToolResults.error(request.name(),
                         "There is no tool named '" + request.name() + "' here.")));
         return result.flatMap(text -> {
-            conversation.add(ToolExecutionResultMessage.from(request, text));
+            conversation.messages.add(ToolExecutionResultMessage.from(request, text));
             a.run().charge(costs.toolCall(request.name()));
             if (ToolNames.FINISH.equals(request.name()) && arguments != null) {
-                return Uni.createFrom().item(com.miteos.orchestrator.tool.FinishTool.summary(arguments));
+                return Uni.createFrom().item(FinishTool.summary(arguments));
             }
             return runTools(a, offered, conversation, requests, index + 1, step);
         });

@@ -8,10 +8,14 @@ import com.miteos.model.id.IdPrefix;
 import com.miteos.model.id.Ids;
 import com.miteos.model.task.AgentState;
 import com.miteos.model.task.AgentStatus;
+import com.miteos.model.task.Deployment;
 import com.miteos.model.task.Mode;
+import com.miteos.model.task.PendingAction;
+import com.miteos.model.task.StatusDetail;
 import com.miteos.model.task.TaskConfig;
 import com.miteos.model.task.TaskError;
 import com.miteos.model.task.TaskStatus;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 
 import java.math.BigDecimal;
@@ -24,6 +28,7 @@ import java.util.Map;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The live state of one task while the orchestrator runs it, and the only place that changes
@@ -47,6 +52,11 @@ public final class TaskRun {
     private final Map<String, StoredFile> files = new LinkedHashMap<>();
     private BigDecimal cost = BigDecimal.ZERO;
     private TaskError error;
+    private StatusDetail statusDetail;
+    private Deployment deployment;
+    private TaskStatus statusBeforePause;
+    private CompletableFuture<Void> resumed = CompletableFuture.completedFuture(null);
+    private final List<String> userMessages = new ArrayList<>();
     private long sequence;
     private long reservedBytes;
     private int reservedFiles;
@@ -196,6 +206,75 @@ public final class TaskRun {
         return true;
     }
 
+    public synchronized boolean isPaused() {
+        return status == TaskStatus.PAUSED;
+    }
+
+    /**
+     * Passes when the task is not paused; otherwise completes when it is resumed. Agents wait
+     * here at every step boundary, so a pause takes effect at each agent's next step.
+     */
+    public synchronized Uni<Void> gate() {
+        return resumed.isDone() ? Uni.createFrom().voidItem() : Uni.createFrom().completionStage(resumed);
+    }
+
+    /** A user pause: the task is paused now, and each agent stops at its next step boundary. */
+    public synchronized void pause() {
+        if (status == TaskStatus.PLANNING || status == TaskStatus.RUNNING) {
+            enterPause(StatusDetail.pausedByUser());
+        }
+    }
+
+    /** Pauses the task until the user approves {@code action} by resuming it. */
+    public synchronized void awaitApproval(PendingAction action) {
+        if (!status.isTerminal()) {
+            enterPause(StatusDetail.awaitingApproval(action));
+        }
+    }
+
+    /**
+     * Resumes a paused task, approving what it waited for; the message, if any, is kept for the
+     * agents. A task that is not paused is left as it is.
+     */
+    public void resume(String message) {
+        CompletableFuture<Void> release;
+        synchronized (this) {
+            if (status != TaskStatus.PAUSED) {
+                return;
+            }
+            if (message != null) {
+                userMessages.add(message);
+            }
+            statusDetail = null;
+            status = statusBeforePause;
+            emitStatus();
+            release = resumed;
+        }
+        release.complete(null);
+    }
+
+    /** The user's messages from {@code from} on, in the order they were given. */
+    public synchronized List<String> userMessagesFrom(int from) {
+        return from >= userMessages.size() ? List.of() : List.copyOf(userMessages.subList(from, userMessages.size()));
+    }
+
+    public synchronized void deployment(Deployment outcome) {
+        if (!status.isTerminal()) {
+            deployment = outcome;
+            emitStatus();
+        }
+    }
+
+    private void enterPause(StatusDetail detail) {
+        if (status != TaskStatus.PAUSED) {
+            statusBeforePause = status;
+            resumed = new CompletableFuture<>();
+        }
+        status = TaskStatus.PAUSED;
+        statusDetail = detail;
+        emitStatus();
+    }
+
     public synchronized void complete() {
         finishAgents(AgentStatus.DONE);
         move(TaskStatus.COMPLETE);
@@ -238,13 +317,24 @@ public final class TaskRun {
         if (status.isTerminal()) {
             return;
         }
+        if (status == TaskStatus.PAUSED && !next.isTerminal()) {
+            // Work moved on while paused (e.g. planning ended): it shows once the task is resumed.
+            statusBeforePause = next;
+            emitStatus();
+            return;
+        }
         status = next;
+        if (next.isTerminal()) {
+            statusDetail = null;
+            // Anything still waiting at the gate must not wait for ever; it finds the task ended.
+            resumed.complete(null);
+        }
         emitStatus();
     }
 
     private void emitStatus() {
         emit(new TaskStatusChanged(status, List.copyOf(agents.values()), cost.stripTrailingZeros(), files.size(),
-                error, now()));
+                error, statusDetail, deployment, now()));
     }
 
     private void emit(EventPayload payload) {

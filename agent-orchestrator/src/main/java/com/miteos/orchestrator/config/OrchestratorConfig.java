@@ -24,6 +24,24 @@ public interface OrchestratorConfig {
 
     Search search();
 
+    Deploy deploy();
+
+    interface Deploy {
+        /** The HMAC-SHA256 key that signs webhook deploys ({@code X-Miteos-Signature}); none: webhooks refused. */
+        Optional<String> webhookSecret();
+
+        /** Whether webhook targets may resolve to private or loopback addresses (tests and closed networks). */
+        @WithDefault("false")
+        boolean allowPrivateTargets();
+
+        @WithDefault("PT15S")
+        Duration timeout();
+
+        /** How long the signed download URLs in a webhook manifest work. */
+        @WithDefault("PT1H")
+        Duration urlValidity();
+    }
+
     interface Search {
         /** Which web search live agents get: none (web_search not offered), searxng or brave. */
         @WithDefault("none")
@@ -75,6 +93,9 @@ public interface OrchestratorConfig {
 
     interface Storage {
         String endpoint();
+
+        /** The S3 endpoint as clients reach it: signed URLs and deployed index URLs point here. */
+        String publicEndpoint();
 
         String accessKey();
 

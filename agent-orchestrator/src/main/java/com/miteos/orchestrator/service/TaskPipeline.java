@@ -1,7 +1,10 @@
 package com.miteos.orchestrator.service;
 
 import com.miteos.model.task.AgentStatus;
+import com.miteos.model.task.PendingAction;
 import com.miteos.orchestrator.agent.AgentLoop;
+import com.miteos.orchestrator.agent.AutonomyPolicy;
+import com.miteos.orchestrator.deploy.DeliverableDeployer;
 import com.miteos.orchestrator.agent.Planner;
 import com.miteos.orchestrator.agent.TaskRun;
 import com.miteos.orchestrator.agent.WorkItem;
@@ -22,9 +25,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs a task from plan to deliverables: the planner splits the prompt, one agent per work
- * item runs concurrently, and the last agent (the writer) waits for the others and then writes
- * the final deliverables from everyone's findings. Sandbox and live tasks share every line.
+ * Runs a task from plan to deliverables: the planner splits the prompt (and, at low autonomy,
+ * the user approves the plan), one agent per work item runs concurrently, the last agent (the
+ * writer) waits for the others and then writes the final deliverables from everyone's findings,
+ * and with {@code auto_deploy} they are published. Sandbox and live tasks share every line.
  */
 @ApplicationScoped
 public class TaskPipeline {
@@ -50,44 +54,63 @@ public class TaskPipeline {
     private final AgentLoop loop;
     private final ModelRouter router;
     private final WriteFileTool writeFile;
+    private final DeliverableDeployer deployer;
 
-    public TaskPipeline(Planner planner, AgentLoop loop, ModelRouter router, WriteFileTool writeFile) {
+    public TaskPipeline(Planner planner, AgentLoop loop, ModelRouter router, WriteFileTool writeFile,
+            DeliverableDeployer deployer) {
         this.planner = planner;
         this.loop = loop;
         this.router = router;
         this.writeFile = writeFile;
+        this.deployer = deployer;
     }
 
     public Uni<Void> execute(TaskRun run) {
         ModelProvider model = router.model(run.mode());
         SearchProvider search = router.search(run.mode());
         run.planning();
-        return planner.plan(run, model).flatMap(plan -> {
-            List<String> agentIds = run.startAgents(plan.stream().map(WorkItem::type).toList());
-            if (agentIds.isEmpty()) {
-                return Uni.createFrom().voidItem();
-            }
-            int lead = plan.size() - 1;
-            List<Uni<String>> helpers = new ArrayList<>();
-            for (int i = 0; i < lead; i++) {
-                helpers.add(agent(run, model, search, agentIds.get(i), plan.get(i))
-                        .invoke(summaryDone(run, agentIds.get(i))));
-            }
-            Uni<List<String>> helpersDone = helpers.isEmpty() ? Uni.createFrom().item(List.of())
-                    : Uni.join().all(helpers).andFailFast();
-            String leadId = agentIds.get(lead);
-            Uni<String> leadOwnWork = agent(run, model, search, leadId, plan.get(lead))
-                    .invoke(() -> run.agent(leadId, AgentStatus.WAITING, null, 0));
-            return Uni.combine().all().unis(helpersDone, leadOwnWork).asTuple()
-                    .flatMap(done -> {
-                        List<String> summaries = new ArrayList<>(done.getItem1());
-                        summaries.add(done.getItem2());
-                        return synthesis(run, model, search, leadId, plan.get(lead).type(),
-                                findings(plan, summaries));
-                    })
-                    .invoke(run::complete)
-                    .replaceWithVoid();
-        });
+        return planner.plan(run, model)
+                .call(plan -> approvePlan(run, plan))
+                .flatMap(plan -> runAgents(run, model, search, plan))
+                .call(() -> deployer.deployIfAsked(run))
+                .invoke(run::complete)
+                .replaceWithVoid();
+    }
+
+    /** Below the plan-approval autonomy level, the plan waits for the user before any agent starts. */
+    private Uni<Void> approvePlan(TaskRun run, List<WorkItem> plan) {
+        if (AutonomyPolicy.planNeedsApproval(run.config().autonomyLevel())) {
+            run.awaitApproval(new PendingAction(PendingAction.PLAN,
+                    "Approve this plan of " + plan.size() + " agent(s) to start them.",
+                    plan.stream().map(item -> item.type() + ": " + item.title()).toList(), null));
+        }
+        return run.gate();
+    }
+
+    private Uni<Void> runAgents(TaskRun run, ModelProvider model, SearchProvider search, List<WorkItem> plan) {
+        List<String> agentIds = run.startAgents(plan.stream().map(WorkItem::type).toList());
+        if (agentIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        int lead = plan.size() - 1;
+        List<Uni<String>> helpers = new ArrayList<>();
+        for (int i = 0; i < lead; i++) {
+            helpers.add(agent(run, model, search, agentIds.get(i), plan.get(i))
+                    .invoke(summaryDone(run, agentIds.get(i))));
+        }
+        Uni<List<String>> helpersDone = helpers.isEmpty() ? Uni.createFrom().item(List.of())
+                : Uni.join().all(helpers).andFailFast();
+        String leadId = agentIds.get(lead);
+        Uni<String> leadOwnWork = agent(run, model, search, leadId, plan.get(lead))
+                .invoke(() -> run.agent(leadId, AgentStatus.WAITING, null, 0));
+        return Uni.combine().all().unis(helpersDone, leadOwnWork).asTuple()
+                .flatMap(done -> {
+                    List<String> summaries = new ArrayList<>(done.getItem1());
+                    summaries.add(done.getItem2());
+                    return synthesis(run, model, search, leadId, plan.get(lead).type(),
+                            findings(plan, summaries));
+                })
+                .replaceWithVoid();
     }
 
     private Uni<String> agent(TaskRun run, ModelProvider model, SearchProvider search, String agentId, WorkItem item) {

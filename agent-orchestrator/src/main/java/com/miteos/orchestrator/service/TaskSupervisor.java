@@ -86,6 +86,24 @@ public class TaskSupervisor {
         run.cancel();
     }
 
+    /** Pauses a running task at its agents' next steps; a task not running here is left alone. */
+    public void pause(String taskId) {
+        TaskRun run = running.get(taskId);
+        if (run != null) {
+            log(taskId, "pausing");
+            run.pause();
+        }
+    }
+
+    /** Resumes a paused task, approving what it waited for. */
+    public void resume(String taskId, String message) {
+        TaskRun run = running.get(taskId);
+        if (run != null) {
+            log(taskId, "resuming");
+            run.resume(message);
+        }
+    }
+
     public int runningTasks() {
         return running.size();
     }

@@ -2,6 +2,11 @@ package com.miteos.orchestrator.storage;
 
 import com.miteos.orchestrator.config.OrchestratorConfig;
 import io.minio.BucketExistsArgs;
+import io.minio.CopyObjectArgs;
+import io.minio.CopySource;
+import io.minio.Directive;
+import io.minio.GetPresignedObjectUrlArgs;
+import io.minio.http.Method;
 import io.minio.GetObjectArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
@@ -12,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Writes and reads the files agents produce, in object storage. The MinIO SDK blocks, so every
@@ -21,14 +27,60 @@ import java.io.InputStream;
 public class FileStore {
 
     private final MinioClient client;
+    private final MinioClient signer;
     private final String bucket;
+    private final String publicEndpoint;
     private volatile boolean bucketChecked;
 
     public FileStore(OrchestratorConfig config) {
         OrchestratorConfig.Storage s3 = config.s3();
         this.client = MinioClient.builder().endpoint(s3.endpoint()).region(s3.region())
                 .credentials(s3.accessKey(), s3.secretKey()).build();
+        // Signing is local computation; with the region set the SDK makes no call for it.
+        this.signer = MinioClient.builder().endpoint(s3.publicEndpoint()).region(s3.region())
+                .credentials(s3.accessKey(), s3.secretKey()).build();
         this.bucket = s3.bucket();
+        this.publicEndpoint = s3.publicEndpoint().replaceAll("/+$", "");
+    }
+
+    /** Copies a stored file into another bucket of the same service (a deploy). */
+    public Uni<Void> copyTo(String key, String targetBucket, String targetKey, String contentType) {
+        return blocking(() -> {
+            if (!client.bucketExists(BucketExistsArgs.builder().bucket(targetBucket).build())) {
+                throw new IllegalArgumentException("bucket " + targetBucket + " does not exist");
+            }
+            client.copyObject(CopyObjectArgs.builder().bucket(targetBucket).object(targetKey)
+                    .source(CopySource.builder().bucket(bucket).object(key).build())
+                    .headers(java.util.Map.of("Content-Type", contentType))
+                    .metadataDirective(Directive.REPLACE)
+                    .build());
+            return null;
+        });
+    }
+
+    /** Stores bytes in another bucket of the same service (a deploy's generated index). */
+    public Uni<Void> putTo(String targetBucket, String targetKey, byte[] content, String contentType) {
+        return blocking(() -> {
+            client.putObject(PutObjectArgs.builder().bucket(targetBucket).object(targetKey)
+                    .stream(new ByteArrayInputStream(content), content.length, -1)
+                    .contentType(contentType).build());
+            return null;
+        });
+    }
+
+    /** Where an object of any bucket is seen by clients (for a public bucket). */
+    public String publicUrl(String targetBucket, String key) {
+        return publicEndpoint + "/" + targetBucket + "/" + key;
+    }
+
+    /** A download URL for a stored file that works without credentials until it expires. */
+    public String signedUrl(String key, java.time.Duration validity) {
+        try {
+            return signer.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder().method(Method.GET)
+                    .bucket(bucket).object(key).expiry((int) validity.toSeconds(), TimeUnit.SECONDS).build());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot sign a URL for " + key, e);
+        }
     }
 
     public Uni<Void> put(String key, byte[] content, String contentType) {

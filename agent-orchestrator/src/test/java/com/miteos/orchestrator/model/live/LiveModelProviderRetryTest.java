@@ -1,0 +1,217 @@
+package com.miteos.orchestrator.model.live;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.miteos.orchestrator.model.ModelCallException;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Which failures the provider retries (429, 5xx, broken connections), how long it waits
+ * ({@code Retry-After}), which it gives up on at once (401, 400), and the codes and messages
+ * of the final {@link ModelCallException}.
+ */
+class LiveModelProviderRetryTest {
+
+    private static final String PATH = "/v1/chat/completions";
+    private static final String KEY = "sk-test-secret-4815162342";
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    private static WireMockServer server;
+    private static Vertx vertx;
+
+    private LiveModelProvider provider;
+
+    @BeforeAll
+    static void startServer() {
+        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        server.start();
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        server.stop();
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @BeforeEach
+    void resetServer() {
+        server.resetAll();
+        provider = new LiveModelProvider(vertx, LiveModelSettings.of(server.baseUrl() + "/v1", KEY, "gpt-test"));
+    }
+
+    @AfterEach
+    void closeProvider() {
+        provider.close();
+    }
+
+    @Test
+    void rateLimitWithRetryAfterIsWaitedOutThenSucceeds() {
+        script(error(429).withHeader("Retry-After", "1")
+                .withBody("{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\"}}"), success());
+
+        long start = System.nanoTime();
+        ChatResponse response = provider.chat(ModelCalls.agentStep()).await().atMost(PATIENCE);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(response.aiMessage().text()).isEqualTo("Hello.");
+        assertThat(took).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        assertThat(requests()).isEqualTo(2);
+    }
+
+    @Test
+    void twoServerErrorsAreRetriedThenSucceeds() {
+        script(error(503), error(503), success());
+
+        ChatResponse response = provider.chat(ModelCalls.agentStep()).await().atMost(PATIENCE);
+
+        assertThat(response.aiMessage().text()).isEqualTo("Hello.");
+        assertThat(requests()).isEqualTo(3);
+    }
+
+    @Test
+    void unauthorizedFailsAtOnceWithoutLeakingTheKey() {
+        // A careless server echoing the key back must not put it into the task's error message.
+        script(error(401).withBody("{\"error\":{\"message\":\"Incorrect API key provided: " + KEY + "\"}}"));
+
+        assertThatThrownBy(() -> provider.chat(ModelCalls.agentStep()).await().atMost(PATIENCE))
+                .isInstanceOfSatisfying(ModelCallException.class, e -> {
+                    assertThat(e.code()).isEqualTo("model_auth_failed");
+                    assertThat(e.getMessage()).contains("HTTP 401").contains("Incorrect API key")
+                            .doesNotContain(KEY);
+                    assertThat(e.getCause()).isInstanceOf(ModelHttpException.class);
+                    assertThat(e.getCause().getMessage()).as("nor in the cause, which logs print").doesNotContain(KEY);
+                });
+        assertThat(requests()).isEqualTo(1);
+    }
+
+    @Test
+    void badRequestFailsAtOnceAsRejected() {
+        script(error(400).withBody("{\"error\":{\"message\":\"Unrecognized request argument: response_format\"}}"));
+
+        assertThatThrownBy(() -> provider.chat(ModelCalls.plan()).await().atMost(PATIENCE))
+                .isInstanceOfSatisfying(ModelCallException.class, e -> {
+                    assertThat(e.code()).isEqualTo("model_request_rejected");
+                    assertThat(e.getMessage()).contains("HTTP 400").contains("response_format");
+                });
+        assertThat(requests()).isEqualTo(1);
+    }
+
+    @Test
+    void serverErrorOnEveryAttemptFailsAsUnavailableAfterMaxAttempts() {
+        script(error(500).withBody("{\"error\":{\"message\":\"The server had an error\"}}"));
+
+        assertThatThrownBy(() -> provider.chat(ModelCalls.agentStep()).await().atMost(PATIENCE))
+                .isInstanceOfSatisfying(ModelCallException.class, e -> {
+                    assertThat(e.code()).isEqualTo("model_unavailable");
+                    assertThat(e.getMessage()).contains("HTTP 500").contains("4 attempts");
+                    assertThat(e.getCause()).isInstanceOf(ModelHttpException.class);
+                });
+        assertThat(requests()).isEqualTo(LiveModelSettings.DEFAULT_MAX_ATTEMPTS);
+    }
+
+    @Test
+    void rateLimitOnEveryAttemptFailsAsRateLimited() {
+        provider.close();
+        provider = new LiveModelProvider(vertx,
+                LiveModelSettings.of(server.baseUrl() + "/v1", KEY, "gpt-test").withMaxAttempts(2));
+        script(error(429).withHeader("Retry-After", "0"));
+
+        assertThatThrownBy(() -> provider.chat(ModelCalls.agentStep()).await().atMost(PATIENCE))
+                .isInstanceOfSatisfying(ModelCallException.class,
+                        e -> assertThat(e.code()).isEqualTo("model_rate_limited"));
+        assertThat(requests()).isEqualTo(2);
+    }
+
+    @Test
+    void refusedConnectionIsRetriedThenFailsAsUnavailable() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            closedPort = socket.getLocalPort();
+        }
+        provider.close();
+        provider = new LiveModelProvider(vertx,
+                LiveModelSettings.of("http://127.0.0.1:" + closedPort + "/v1", KEY, "gpt-test").withMaxAttempts(2));
+
+        assertThatThrownBy(() -> provider.chat(ModelCalls.agentStep()).await().atMost(PATIENCE))
+                .isInstanceOfSatisfying(ModelCallException.class, e -> {
+                    assertThat(e.code()).isEqualTo("model_unavailable");
+                    assertThat(e.getMessage()).contains("http://127.0.0.1:" + closedPort).contains("could not connect")
+                            .contains("2 attempts");
+                    assertThat(e.getCause()).isInstanceOf(ModelConnectionException.class);
+                });
+    }
+
+    @Test
+    void cancellingDuringTheBackoffPausePreventsTheNextAttempt() throws Exception {
+        script(error(503).withHeader("Retry-After", "2"), success());
+        AtomicReference<Object> outcome = new AtomicReference<>();
+
+        Cancellable call = provider.chat(ModelCalls.agentStep()).subscribe().with(outcome::set, outcome::set);
+        waitFor(() -> requests() == 1);
+        Thread.sleep(500); // the 503 has arrived by now: the provider is in its two-second pause
+        call.cancel();
+        Thread.sleep(3_000);
+
+        assertThat(requests()).isEqualTo(1);
+        assertThat(outcome.get()).isNull();
+    }
+
+    /** Answers the requests in this order; the last answer repeats. */
+    private static void script(ResponseDefinitionBuilder... answers) {
+        String state = Scenario.STARTED;
+        for (int i = 0; i < answers.length; i++) {
+            String next = i == answers.length - 1 ? state : "answer " + (i + 1);
+            server.stubFor(post(urlEqualTo(PATH)).inScenario("retries").whenScenarioStateIs(state)
+                    .willReturn(answers[i]).willSetStateTo(next));
+            state = next;
+        }
+    }
+
+    private static ResponseDefinitionBuilder error(int status) {
+        return aResponse().withStatus(status).withHeader("Content-Type", "application/json");
+    }
+
+    private static ResponseDefinitionBuilder success() {
+        return aResponse().withStatus(200).withHeader("Content-Type", ChatCompletionStream.CONTENT_TYPE)
+                .withBody(ChatCompletionStream.answer("gpt-test", "Hello", ".", 9, 2));
+    }
+
+    private static int requests() {
+        List<?> requests = server.findAll(postRequestedFor(urlEqualTo(PATH)));
+        return requests.size();
+    }
+
+    private static void waitFor(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited too long").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+}
