@@ -26,6 +26,48 @@ public interface OrchestratorConfig {
 
     Deploy deploy();
 
+    Llm llm();
+
+    /** The live model: any OpenAI-compatible chat-completions server with tool calling. */
+    interface Llm {
+        /** e.g. {@code https://api.openai.com/v1} or {@code http://localhost:11434/v1}; none: live tasks fail. */
+        Optional<String> baseUrl();
+
+        Optional<String> apiKey();
+
+        Optional<String> model();
+
+        /** A separate model for planning; defaults to {@link #model()}. */
+        Optional<String> plannerModel();
+
+        @WithDefault("PT10S")
+        Duration connectTimeout();
+
+        /** The longest silence while waiting for the model's answer. */
+        @WithDefault("PT120S")
+        Duration requestTimeout();
+
+        /** Tries per call, retrying 429, 5xx and broken connections with backoff and Retry-After. */
+        @WithDefault("4")
+        int maxAttempts();
+
+        Optional<Double> temperature();
+
+        /** Whether planning asks for {@code response_format: json_object}; off for servers that reject it. */
+        @WithDefault("true")
+        boolean plannerJsonMode();
+
+        @WithDefault("256")
+        int maxConnections();
+
+        /** Credits per 1,000 tokens of the live model(s), unless the price table names them. */
+        @WithName("price-input-per-1k")
+        BigDecimal priceInputPer1k();
+
+        @WithName("price-output-per-1k")
+        BigDecimal priceOutputPer1k();
+    }
+
     interface Deploy {
         /** The HMAC-SHA256 key that signs webhook deploys ({@code X-Miteos-Signature}); none: webhooks refused. */
         Optional<String> webhookSecret();

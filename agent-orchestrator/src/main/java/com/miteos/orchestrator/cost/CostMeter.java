@@ -18,23 +18,37 @@ public class CostMeter {
     private static final BigDecimal THOUSAND = BigDecimal.valueOf(1000);
 
     private final OrchestratorConfig.Pricing pricing;
+    private final OrchestratorConfig.Llm llm;
 
     public CostMeter(OrchestratorConfig config) {
         this.pricing = config.pricing();
+        this.llm = config.llm();
     }
 
     public BigDecimal modelCall(String model, TokenUsage usage) {
-        OrchestratorConfig.ModelPrice price = pricing.models().get(model);
-        if (price == null) {
-            throw new IllegalStateException("no price configured for model " + model
-                    + " (set miteos.pricing.models.\"" + model + "\".*)");
-        }
         if (usage == null) {
             return BigDecimal.ZERO;
         }
-        BigDecimal input = tokens(usage.inputTokenCount()).multiply(price.inputPer1k());
-        BigDecimal output = tokens(usage.outputTokenCount()).multiply(price.outputPer1k());
+        OrchestratorConfig.ModelPrice price = pricing.models().get(model);
+        BigDecimal inputPer1k;
+        BigDecimal outputPer1k;
+        if (price != null) {
+            inputPer1k = price.inputPer1k();
+            outputPer1k = price.outputPer1k();
+        } else if (isLiveModel(model)) {
+            inputPer1k = llm.priceInputPer1k();
+            outputPer1k = llm.priceOutputPer1k();
+        } else {
+            throw new IllegalStateException("no price configured for model " + model
+                    + " (set miteos.pricing.models.\"" + model + "\".*)");
+        }
+        BigDecimal input = tokens(usage.inputTokenCount()).multiply(inputPer1k);
+        BigDecimal output = tokens(usage.outputTokenCount()).multiply(outputPer1k);
         return input.add(output).divide(THOUSAND, MathContext.DECIMAL64);
+    }
+
+    private boolean isLiveModel(String model) {
+        return llm.model().filter(model::equals).isPresent() || llm.plannerModel().filter(model::equals).isPresent();
     }
 
     public BigDecimal toolCall(String tool) {

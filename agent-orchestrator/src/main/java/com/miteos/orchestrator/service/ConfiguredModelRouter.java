@@ -11,26 +11,52 @@ import com.miteos.orchestrator.tool.SearchProvider;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.miteos.orchestrator.config.OrchestratorConfig;
 import com.miteos.orchestrator.tool.search.SearchProviders;
+import com.miteos.orchestrator.model.live.LiveModelProvider;
+import com.miteos.orchestrator.model.live.LiveModelSettings;
+import io.quarkus.logging.Log;
+import io.vertx.core.Vertx;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Sandbox tasks run on the deterministic sandbox model and the bundled offline corpus. Live
- * tasks get the configured search provider, and need a real model, which this build does not
- * configure yet: they fail promptly with {@code model_not_configured} rather than hang.
+ * tasks get the configured OpenAI-compatible model and search provider; without a model they
+ * fail promptly with {@code model_not_configured} rather than hang.
  */
 @ApplicationScoped
 public class ConfiguredModelRouter implements ModelRouter {
 
     private final ModelProvider sandboxModel;
     private final SearchProvider sandboxSearch;
-    private final ModelProvider liveModel = new UnconfiguredModel();
+    private final ModelProvider liveModel;
     private final SearchProvider liveSearch;
 
-    public ConfiguredModelRouter(OrchestratorConfig config, ObjectMapper json) {
+    public ConfiguredModelRouter(OrchestratorConfig config, ObjectMapper json, Vertx vertx) {
         SandboxCorpus corpus = SandboxCorpus.bundled();
         this.sandboxModel = new SandboxModel(corpus);
         this.sandboxSearch = new SandboxSearchProvider(corpus);
         this.liveSearch = SearchProviders.fromConfig(config.search(), json);
+        this.liveModel = liveModel(config.llm(), vertx);
+    }
+
+    private static ModelProvider liveModel(OrchestratorConfig.Llm llm, Vertx vertx) {
+        if (llm.baseUrl().filter(url -> !url.isBlank()).isEmpty()) {
+            Log.warn("no live model configured (MITEOS_LLM_BASE_URL): live tasks fail with model_not_configured");
+            return new UnconfiguredModel();
+        }
+        LiveModelSettings settings = new LiveModelSettings(llm.baseUrl().get(), llm.apiKey().orElse(null),
+                llm.model().orElse(null), llm.plannerModel().orElse(null), llm.connectTimeout(),
+                llm.requestTimeout(), llm.maxAttempts(), llm.temperature().orElse(null), llm.plannerJsonMode(),
+                llm.maxConnections());
+        Log.infof("live model: %s at %s (planner %s)", settings.model(), settings.baseUrl(), settings.plannerModel());
+        return new LiveModelProvider(vertx, settings);
+    }
+
+    @PreDestroy
+    void close() {
+        if (liveModel instanceof LiveModelProvider live) {
+            live.close();
+        }
     }
 
     @Override

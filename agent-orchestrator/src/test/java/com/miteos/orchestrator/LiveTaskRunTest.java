@@ -1,0 +1,148 @@
+package com.miteos.orchestrator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.miteos.model.event.DeliverableCreated;
+import com.miteos.model.event.EventEnvelope;
+import com.miteos.model.event.EventJson;
+import com.miteos.model.event.TaskCreated;
+import com.miteos.model.event.TaskStatusChanged;
+import com.miteos.model.id.IdPrefix;
+import com.miteos.model.id.Ids;
+import com.miteos.model.task.AgentStatus;
+import com.miteos.model.task.Mode;
+import com.miteos.model.task.TaskConfig;
+import com.miteos.model.task.TaskStatus;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import io.smallrye.reactive.messaging.memory.InMemorySink;
+import jakarta.enterprise.inject.Any;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A live task end to end against a scripted OpenAI-compatible server: what the orchestrator
+ * really sends (models, tool schemas, tool results with their call ids), that agents run at the
+ * same time, that the SSRF guard keeps fetch_url off internal addresses, and that the cost is
+ * exactly the reported usage times the price table plus tool fees.
+ */
+@QuarkusTest
+@TestProfile(LiveTaskRunTest.LiveModel.class)
+class LiveTaskRunTest {
+
+    static final BigDecimal INPUT_PER_1K = new BigDecimal("0.001");
+    static final BigDecimal OUTPUT_PER_1K = new BigDecimal("0.002");
+
+    /** Points the live model and web search at the scripted server. */
+    public static class LiveModel implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            String base = ScriptedOpenAiServer.get().baseUrl();
+            return Map.of(
+                    "miteos.llm.base-url", base + "/v1",
+                    "miteos.llm.api-key", "sk-test-key",
+                    "miteos.llm.model", "test-model",
+                    "miteos.llm.planner-model", "test-planner",
+                    "miteos.llm.price-input-per-1k", INPUT_PER_1K.toPlainString(),
+                    "miteos.llm.price-output-per-1k", OUTPUT_PER_1K.toPlainString(),
+                    "miteos.search.provider", "searxng",
+                    "miteos.search.searxng-url", base);
+        }
+    }
+
+    @Inject
+    @Any
+    InMemoryConnector connector;
+
+    @Test
+    void liveTaskPlansRunsAgentsConcurrentlyCallsToolsAndCostsUsageTimesPrices() {
+        ScriptedOpenAiServer server = ScriptedOpenAiServer.get();
+        InMemorySink<String> status = connector.sink("task-status");
+        InMemorySink<String> deliverables = connector.sink("task-deliverable");
+        String task = Ids.newId(IdPrefix.TASK);
+        connector.source("task-commands").send(EventJson.toJson(EventEnvelope.of(task, "acct_live", Mode.LIVE, 0,
+                new TaskCreated("Compare open-source vector databases in a Markdown report.",
+                        new TaskConfig(2, 90, false, null, null), Instant.now()))));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> statuses(status, task).stream()
+                .anyMatch(s -> s.status().isTerminal()));
+        List<TaskStatusChanged> all = statuses(status, task);
+        TaskStatusChanged last = all.get(all.size() - 1);
+
+        assertThat(last.status()).as("error: %s", last.error()).isEqualTo(TaskStatus.COMPLETE);
+        assertThat(last.agents()).extracting(a -> a.type()).containsExactly("researcher", "writer");
+        assertThat(all).as("both agents at work at the same moment").anySatisfy(s -> assertThat(s.agents()
+                .stream().filter(a -> a.status() == AgentStatus.THINKING || a.status() == AgentStatus.ACTING)
+                .count()).isGreaterThanOrEqualTo(2));
+        List<DeliverableCreated> files = deliverables.received().stream().map(m -> EventJson.fromJson(m.getPayload()))
+                .filter(e -> e.taskId().equals(task)).map(e -> (DeliverableCreated) e.payload()).toList();
+        assertThat(files).extracting(DeliverableCreated::name).containsExactly("report.md");
+        assertThat(files.get(0).contentType()).isEqualTo("text/markdown");
+
+        List<JsonNode> requests = server.chatRequests;
+        assertThat(requests).hasSize(7);
+        assertThat(requests.get(0).path("model").asText()).isEqualTo("test-planner");
+        assertThat(requests.subList(1, requests.size())).allSatisfy(r ->
+                assertThat(r.path("model").asText()).isEqualTo("test-model"));
+        JsonNode researcherTools = requests.stream()
+                .filter(r -> r.path("messages").path(0).path("content").asText().contains("researcher agent"))
+                .findFirst().orElseThrow().path("tools");
+        assertThat(names(researcherTools)).containsExactly("web_search", "fetch_url", "write_file", "read_file",
+                "list_files", "finish");
+        JsonNode search = researcherTools.get(0).path("function").path("parameters");
+        assertThat(search.path("properties").has("query")).isTrue();
+        assertThat(search.path("required").toString()).contains("query");
+
+        JsonNode afterSearch = requests.stream().filter(r -> hasToolMessage(r, "call_r1")).findFirst().orElseThrow();
+        JsonNode result = toolMessage(afterSearch, "call_r1");
+        assertThat(result.path("content").asText())
+                .contains("<tool_result name=\"web_search\" trust=\"untrusted\">", "Qdrant vector database");
+        JsonNode afterFetch = requests.stream().filter(r -> hasToolMessage(r, "call_r2")).findFirst().orElseThrow();
+        assertThat(toolMessage(afterFetch, "call_r2").path("content").asText()).contains("status=\"error\"");
+        assertThat(server.otherRequests).as("fetch_url never reached an internal address")
+                .doesNotContain(ScriptedOpenAiServer.SECRET_PATH);
+
+        BigDecimal perCall = BigDecimal.valueOf(ScriptedOpenAiServer.PROMPT_TOKENS).multiply(INPUT_PER_1K)
+                .add(BigDecimal.valueOf(ScriptedOpenAiServer.COMPLETION_TOKENS).multiply(OUTPUT_PER_1K))
+                .divide(BigDecimal.valueOf(1000));
+        BigDecimal toolFees = new BigDecimal("0.002").add(new BigDecimal("0.001"));
+        assertThat(last.cost()).isEqualByComparingTo(perCall.multiply(BigDecimal.valueOf(7)).add(toolFees));
+    }
+
+    private static List<String> names(JsonNode tools) {
+        List<String> names = new ArrayList<>();
+        tools.forEach(t -> names.add(t.path("function").path("name").asText()));
+        return names;
+    }
+
+    private static boolean hasToolMessage(JsonNode request, String callId) {
+        return toolMessage(request, callId) != null;
+    }
+
+    private static JsonNode toolMessage(JsonNode request, String callId) {
+        for (JsonNode message : request.path("messages")) {
+            if ("tool".equals(message.path("role").asText()) && callId.equals(message.path("tool_call_id").asText())) {
+                return message;
+            }
+        }
+        return null;
+    }
+
+    private static List<TaskStatusChanged> statuses(InMemorySink<String> sink, String task) {
+        return sink.received().stream().map(m -> EventJson.fromJson(m.getPayload()))
+                .filter(e -> e.taskId().equals(task))
+                .map(e -> (TaskStatusChanged) e.payload())
+                .toList();
+    }
+}

@@ -1,0 +1,156 @@
+package com.miteos.orchestrator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+
+/**
+ * A scripted OpenAI-compatible chat-completions server on 127.0.0.1 that plays a whole live task:
+ * a plan of a researcher and a writer, the researcher searching, trying to fetch an internal URL
+ * and finishing, and the writer writing the report. It answers in OpenAI's streaming format with
+ * fixed usage figures, serves a SearXNG-style search, and records every request.
+ */
+final class ScriptedOpenAiServer {
+
+    static final int PROMPT_TOKENS = 1000;
+    static final int COMPLETION_TOKENS = 200;
+    static final String SECRET_PATH = "/internal-secret";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static ScriptedOpenAiServer instance;
+
+    final List<JsonNode> chatRequests = new CopyOnWriteArrayList<>();
+    final List<String> otherRequests = new CopyOnWriteArrayList<>();
+    private final HttpServer server;
+
+    private ScriptedOpenAiServer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(Executors.newFixedThreadPool(8));
+        server.createContext("/v1/chat/completions", this::chat);
+        server.createContext("/search", this::search);
+        server.createContext("/", exchange -> {
+            otherRequests.add(exchange.getRequestURI().getPath());
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+        });
+        server.start();
+    }
+
+    static synchronized ScriptedOpenAiServer get() {
+        if (instance == null) {
+            try {
+                instance = new ScriptedOpenAiServer();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return instance;
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private void search(HttpExchange exchange) throws IOException {
+        otherRequests.add(exchange.getRequestURI().getPath());
+        respond(exchange, "application/json", """
+                {"results":[{"title":"Qdrant vector database","url":"https://qdrant.tech","content":"Rust, Apache-2.0"},
+                            {"title":"Milvus","url":"https://milvus.io","content":"Go and C++, Apache-2.0"}]}""");
+    }
+
+    private void chat(HttpExchange exchange) throws IOException {
+        JsonNode request = JSON.readTree(exchange.getRequestBody());
+        chatRequests.add(request);
+        String system = request.path("messages").path(0).path("content").asText();
+        long toolResults = 0;
+        for (JsonNode message : request.path("messages")) {
+            if ("tool".equals(message.path("role").asText())) {
+                toolResults++;
+            }
+        }
+        String stream;
+        if (system.contains("planner")) {
+            stream = text("""
+                    {"work_items":[{"type":"researcher","title":"Find the databases","instructions":"Search for open-source vector databases."},
+                                   {"type":"writer","title":"Write the report","instructions":"Prepare the comparison."}]}""");
+        } else if (system.contains("researcher agent")) {
+            pause();
+            stream = switch ((int) toolResults) {
+                case 0 -> toolCall("call_r1", "web_search", "{\"query\":\"open-source vector databases\"}");
+                case 1 -> toolCall("call_r2", "fetch_url", "{\"url\":\"" + baseUrl() + SECRET_PATH + "\"}");
+                default -> toolCall("call_r3", "finish", "{\"summary\":\"Qdrant (Rust) and Milvus (Go) lead.\"}");
+            };
+        } else if (system.contains("writer agent")) {
+            pause();
+            stream = toolCall("call_w1", "finish", "{\"summary\":\"Ready to write the comparison.\"}");
+        } else {
+            stream = toolResults == 0
+                    ? toolCall("call_s1", "write_file",
+                            "{\"name\":\"report.md\",\"content\":\"# Vector databases\\n\\n| Name | Language |\\n|---|---|\\n| Qdrant | Rust |\\n| Milvus | Go |\\n\"}")
+                    : toolCall("call_s2", "finish", "{\"summary\":\"Wrote report.md.\"}");
+        }
+        respond(exchange, "text/event-stream", stream);
+    }
+
+    /** Agents' calls take a moment, so that concurrently running agents overlap visibly. */
+    private static void pause() {
+        try {
+            Thread.sleep(300);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String text(String content) {
+        ObjectNode delta = JSON.createObjectNode().put("role", "assistant").put("content", content);
+        return chunk(delta, null) + chunk(JSON.createObjectNode(), "stop") + usage() + "data: [DONE]\n\n";
+    }
+
+    private static String toolCall(String id, String name, String arguments) {
+        ObjectNode delta = JSON.createObjectNode().put("role", "assistant");
+        ArrayNode calls = delta.putArray("tool_calls");
+        ObjectNode call = calls.addObject().put("index", 0).put("id", id).put("type", "function");
+        call.putObject("function").put("name", name).put("arguments", arguments);
+        return chunk(delta, null) + chunk(JSON.createObjectNode(), "tool_calls") + usage() + "data: [DONE]\n\n";
+    }
+
+    private static String chunk(ObjectNode delta, String finishReason) {
+        ObjectNode chunk = JSON.createObjectNode().put("id", "chatcmpl-1").put("object", "chat.completion.chunk")
+                .put("created", 1).put("model", "scripted");
+        ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
+        choice.set("delta", delta);
+        if (finishReason == null) {
+            choice.putNull("finish_reason");
+        } else {
+            choice.put("finish_reason", finishReason);
+        }
+        return "data: " + chunk + "\n\n";
+    }
+
+    private static String usage() {
+        ObjectNode chunk = JSON.createObjectNode().put("id", "chatcmpl-1").put("object", "chat.completion.chunk")
+                .put("created", 1).put("model", "scripted");
+        chunk.putArray("choices");
+        chunk.putObject("usage").put("prompt_tokens", PROMPT_TOKENS).put("completion_tokens", COMPLETION_TOKENS)
+                .put("total_tokens", PROMPT_TOKENS + COMPLETION_TOKENS);
+        return "data: " + chunk + "\n\n";
+    }
+
+    private static void respond(HttpExchange exchange, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", type);
+        exchange.sendResponseHeaders(200, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
+}
