@@ -107,7 +107,7 @@ public class AgentLoop {
         return stepDelay(a.run())
                 .flatMap(ignored -> a.model().chat(call))
                 .flatMap(response -> {
-                    a.run().charge(costs.modelCall(a.model().modelName(a.purpose()), response.tokenUsage()));
+                    costs.chargeModelCall(a.run(), a.model().modelName(a.purpose()), response.tokenUsage());
                     AiMessage answer = response.aiMessage();
                     conversation.messages.add(answer);
                     if (!answer.hasToolExecutionRequests()) {

@@ -51,6 +51,7 @@ public final class TaskRun {
     private final Map<String, AgentState> agents = new LinkedHashMap<>();
     private final Map<String, StoredFile> files = new LinkedHashMap<>();
     private BigDecimal cost = BigDecimal.ZERO;
+    private long tokens;
     private TaskError error;
     private StatusDetail statusDetail;
     private Deployment deployment;
@@ -154,6 +155,12 @@ public final class TaskRun {
         agents.put(agentId, new AgentState(agentId, current.type(), agentStatus, currentTool,
                 Math.max(current.progress(), progress)));
         emitStatus();
+    }
+
+    /** Adds model tokens to the task's total; answers the new total. */
+    public synchronized long addTokens(long count) {
+        tokens += count;
+        return tokens;
     }
 
     /** Charges credits; answers false (and charges nothing) once the task is terminal. */

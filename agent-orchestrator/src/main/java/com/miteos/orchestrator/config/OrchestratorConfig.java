@@ -107,6 +107,9 @@ public interface OrchestratorConfig {
 
         /** Wall-clock limit of a whole task. */
         Duration taskTimeout();
+
+        /** Model tokens (input and output, all agents) one task may use. */
+        long maxTokensPerTask();
     }
 
     interface Files {

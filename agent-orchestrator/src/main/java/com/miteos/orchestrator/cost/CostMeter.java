@@ -1,6 +1,8 @@
 package com.miteos.orchestrator.cost;
 
 import com.miteos.orchestrator.config.OrchestratorConfig;
+import com.miteos.orchestrator.agent.AgentFailure;
+import com.miteos.orchestrator.agent.TaskRun;
 import dev.langchain4j.model.output.TokenUsage;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -19,10 +21,26 @@ public class CostMeter {
 
     private final OrchestratorConfig.Pricing pricing;
     private final OrchestratorConfig.Llm llm;
+    private final long maxTokensPerTask;
 
     public CostMeter(OrchestratorConfig config) {
         this.pricing = config.pricing();
         this.llm = config.llm();
+        this.maxTokensPerTask = config.agents().maxTokensPerTask();
+    }
+
+    /**
+     * Charges a model call to its task when it is made, and enforces the task's token budget:
+     * the call that goes over it still counts, and then the task fails with
+     * {@code token_limit_exceeded}.
+     */
+    public void chargeModelCall(TaskRun run, String model, TokenUsage usage) {
+        run.charge(modelCall(model, usage));
+        long used = run.addTokens(usage == null ? 0 : usage.totalTokenCount() == null ? 0 : usage.totalTokenCount());
+        if (used > maxTokensPerTask) {
+            throw new AgentFailure("token_limit_exceeded",
+                    "The task used " + used + " tokens, more than its budget of " + maxTokensPerTask + ".");
+        }
     }
 
     public BigDecimal modelCall(String model, TokenUsage usage) {
