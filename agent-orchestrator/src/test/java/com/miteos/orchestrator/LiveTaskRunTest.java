@@ -118,6 +118,11 @@ class LiveTaskRunTest {
                 .divide(BigDecimal.valueOf(1000));
         BigDecimal toolFees = new BigDecimal("0.002").add(new BigDecimal("0.001"));
         assertThat(last.cost()).isEqualByComparingTo(perCall.multiply(BigDecimal.valueOf(7)).add(toolFees));
+        // Per agent: the researcher's three calls and its two tool fees; the writer's own call and
+        // the two of its synthesis. Planning (one call) belongs to no agent.
+        assertThat(last.agents().get(0).cost()).isEqualByComparingTo(perCall.multiply(BigDecimal.valueOf(3))
+                .add(toolFees));
+        assertThat(last.agents().get(1).cost()).isEqualByComparingTo(perCall.multiply(BigDecimal.valueOf(3)));
     }
 
     private static List<String> names(JsonNode tools) {

@@ -107,7 +107,8 @@ public class AgentLoop {
         return stepDelay(a.run())
                 .flatMap(ignored -> a.model().chat(call))
                 .flatMap(response -> {
-                    costs.chargeModelCall(a.run(), a.model().modelName(a.purpose()), response.tokenUsage());
+                    costs.chargeModelCall(a.run(), a.agentId(), a.model().modelName(a.purpose()),
+                            response.tokenUsage());
                     AiMessage answer = response.aiMessage();
                     conversation.messages.add(answer);
                     if (!answer.hasToolExecutionRequests()) {
@@ -134,7 +135,7 @@ public class AgentLoop {
                         "There is no tool named '" + request.name() + "' here.")));
         return result.flatMap(text -> {
             conversation.messages.add(ToolExecutionResultMessage.from(request, text));
-            a.run().charge(costs.toolCall(request.name()));
+            a.run().charge(a.agentId(), costs.toolCall(request.name()));
             if (ToolNames.FINISH.equals(request.name()) && arguments != null) {
                 return Uni.createFrom().item(FinishTool.summary(arguments));
             }

@@ -74,7 +74,7 @@ public class Planner {
         ModelCall call = new ModelCall(ModelPurpose.PLAN, run.taskId(), null, run.config().maxAgents(),
                 run.config().sandbox(), ChatRequest.builder().messages(List.copyOf(messages)).build());
         return model.chat(call).map(response -> {
-            costs.chargeModelCall(run, model.modelName(ModelPurpose.PLAN), response.tokenUsage());
+            costs.chargeModelCall(run, null, model.modelName(ModelPurpose.PLAN), response.tokenUsage());
             return response.aiMessage();
         });
     }

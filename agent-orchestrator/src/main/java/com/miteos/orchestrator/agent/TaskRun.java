@@ -139,7 +139,7 @@ public final class TaskRun {
         List<String> ids = new ArrayList<>();
         for (String type : types) {
             String id = Ids.newId(IdPrefix.AGENT);
-            agents.put(id, new AgentState(id, type, AgentStatus.QUEUED, null, 0));
+            agents.put(id, new AgentState(id, type, AgentStatus.QUEUED, null, 0, BigDecimal.ZERO));
             ids.add(id);
         }
         move(TaskStatus.RUNNING);
@@ -153,7 +153,7 @@ public final class TaskRun {
         }
         // Progress never goes backwards, whatever order updates arrive in.
         agents.put(agentId, new AgentState(agentId, current.type(), agentStatus, currentTool,
-                Math.max(current.progress(), progress)));
+                Math.max(current.progress(), progress), current.cost()));
         emitStatus();
     }
 
@@ -163,13 +163,22 @@ public final class TaskRun {
         return tokens;
     }
 
-    /** Charges credits; answers false (and charges nothing) once the task is terminal. */
-    public synchronized boolean charge(BigDecimal credits) {
+    /**
+     * Charges credits to the task and, when an agent made the call, to that agent (planning has
+     * none). Answers false, and charges nothing, once the task is terminal.
+     */
+    public synchronized boolean charge(String agentId, BigDecimal credits) {
         if (status.isTerminal()) {
             return false;
         }
         if (credits.signum() > 0) {
             cost = cost.add(credits);
+            AgentState agent = agentId == null ? null : agents.get(agentId);
+            if (agent != null) {
+                BigDecimal spent = agent.cost() == null ? credits : agent.cost().add(credits);
+                agents.put(agentId, new AgentState(agentId, agent.type(), agent.status(), agent.currentTool(),
+                        agent.progress(), spent.stripTrailingZeros()));
+            }
             emitStatus();
         }
         return true;
@@ -317,7 +326,7 @@ public final class TaskRun {
 
     private void finishAgents(AgentStatus end) {
         agents.replaceAll((id, a) -> a.status().isFinished() ? a
-                : new AgentState(id, a.type(), end, null, end == AgentStatus.DONE ? 100 : a.progress()));
+                : new AgentState(id, a.type(), end, null, end == AgentStatus.DONE ? 100 : a.progress(), a.cost()));
     }
 
     private void move(TaskStatus next) {

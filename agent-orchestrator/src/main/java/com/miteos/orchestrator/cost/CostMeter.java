@@ -30,12 +30,12 @@ public class CostMeter {
     }
 
     /**
-     * Charges a model call to its task when it is made, and enforces the task's token budget:
+     * Charges a model call to its task and agent (null while planning) when it is made, and enforces the task's token budget:
      * the call that goes over it still counts, and then the task fails with
      * {@code token_limit_exceeded}.
      */
-    public void chargeModelCall(TaskRun run, String model, TokenUsage usage) {
-        run.charge(modelCall(model, usage));
+    public void chargeModelCall(TaskRun run, String agentId, String model, TokenUsage usage) {
+        run.charge(agentId, modelCall(model, usage));
         long used = run.addTokens(usage == null ? 0 : usage.totalTokenCount() == null ? 0 : usage.totalTokenCount());
         if (used > maxTokensPerTask) {
             throw new AgentFailure("token_limit_exceeded",
