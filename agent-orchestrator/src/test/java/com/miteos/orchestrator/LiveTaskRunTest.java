@@ -72,7 +72,7 @@ class LiveTaskRunTest {
         InMemorySink<String> deliverables = connector.sink("task-deliverable");
         String task = Ids.newId(IdPrefix.TASK);
         connector.source("task-commands").send(EventJson.toJson(EventEnvelope.of(task, "acct_live", Mode.LIVE, 0,
-                new TaskCreated("Compare open-source vector databases in a Markdown report.",
+                new TaskCreated(SandboxTaskRunTest.SEED_PROMPT,
                         new TaskConfig(2, 90, false, null, null), Instant.now()))));
 
         await().atMost(Duration.ofSeconds(60)).until(() -> statuses(status, task).stream()
