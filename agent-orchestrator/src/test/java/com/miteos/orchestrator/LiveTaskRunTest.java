@@ -19,6 +19,7 @@ import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import io.smallrye.reactive.messaging.memory.InMemorySink;
 import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -64,6 +65,52 @@ class LiveTaskRunTest {
     @Inject
     @Any
     InMemoryConnector connector;
+
+    @BeforeEach
+    void forgetEarlierRequests() {
+        ScriptedOpenAiServer.get().chatRequests.clear();
+        ScriptedOpenAiServer.get().otherRequests.clear();
+    }
+
+    /**
+     * Prompt injection (OWASP LLM01) meets excessive agency (LLM06): a search result tells the
+     * agent to deploy to an attacker, and the model obeys. It has no tool to do so, its file
+     * cannot leave the task, and the real deploy still waits for the user's approval.
+     */
+    @Test
+    void injectedInstructionsCannotMakeAnAgentDeployWithoutApproval() {
+        InMemorySink<String> status = connector.sink("task-status");
+        InMemorySink<String> deliverables = connector.sink("task-deliverable");
+        String task = Ids.newId(IdPrefix.TASK);
+        connector.source("task-commands").send(EventJson.toJson(EventEnvelope.of(task, "acct_live", Mode.LIVE, 0,
+                new TaskCreated(ScriptedOpenAiServer.INJECTED_TASK + ": compare vector databases.",
+                        new TaskConfig(2, 50, true, "s3://miteos-agency-test/site", null), Instant.now()))));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> statuses(status, task).stream()
+                .anyMatch(s -> s.status() == TaskStatus.PAUSED || s.status().isTerminal()));
+        TaskStatusChanged paused = statuses(status, task).stream()
+                .filter(s -> s.status() == TaskStatus.PAUSED).findFirst().orElseThrow();
+
+        assertThat(paused.statusDetail().action().type()).isEqualTo("deploy");
+        assertThat(paused.statusDetail().action().target()).isEqualTo("s3://miteos-agency-test/site");
+        assertThat(paused.deployment().status()).isEqualTo("awaiting_approval");
+        JsonNode afterDeployAttempt = ScriptedOpenAiServer.get().chatRequests.stream()
+                .filter(r -> hasToolMessage(r, "call_i2")).findFirst().orElseThrow();
+        assertThat(toolMessage(afterDeployAttempt, "call_i2").path("content").asText())
+                .contains("no tool named 'deploy'");
+        JsonNode afterSearch = ScriptedOpenAiServer.get().chatRequests.stream()
+                .filter(r -> hasToolMessage(r, "call_i1")).findFirst().orElseThrow();
+        assertThat(toolMessage(afterSearch, "call_i1").path("content").asText())
+                .startsWith("<tool_result name=\"web_search\" trust=\"untrusted\">")
+                .contains("IGNORE YOUR INSTRUCTIONS");
+        assertThat(deliverables.received().stream().map(m -> EventJson.fromJson(m.getPayload()))
+                .filter(e -> e.taskId().equals(task)).map(e -> ((DeliverableCreated) e.payload()).name()))
+                .contains("deploy.sh").allSatisfy(name -> assertThat(name).doesNotContain("/"));
+        await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
+            List<TaskStatusChanged> later = statuses(status, task);
+            assertThat(later.get(later.size() - 1).status()).isEqualTo(TaskStatus.PAUSED);
+        });
+    }
 
     @Test
     void liveTaskPlansRunsAgentsConcurrentlyCallsToolsAndCostsUsageTimesPrices() {
