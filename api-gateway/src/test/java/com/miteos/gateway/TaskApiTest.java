@@ -28,6 +28,7 @@ import java.util.List;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
@@ -128,7 +129,10 @@ class TaskApiTest {
             "{\"prompt\":\"x\",\"config\":{\"colour\":\"red\"}}        | config.colour",
             "{\"prompt\":\"x\",\"config\":{\"sandbox\":{\"step_delay_ms\":10001}}} | config.sandbox.step_delay_ms",
             "{\"prompt\":\"x\",\"config\":{\"sandbox\":{\"outcome\":\"explode\"}}} | config.sandbox.outcome",
-            "{\"prompt\":\"x\",\"config\":{\"sandbox\":{\"speed\":1}}}   | config.sandbox.speed"
+            "{\"prompt\":\"x\",\"config\":{\"sandbox\":{\"speed\":1}}}   | config.sandbox.speed",
+            "{\"prompt\":\"a\\u0000b\"}                                | prompt",
+            "{\"prompt\":\"lone \\ud800 surrogate\"}                  | prompt",
+            "{\"prompt\":\"x\",\"config\":{\"deploy_target\":\"https://a.example/\\u0000\"}} | config.deploy_target"
     })
     void invalidBodiesAreRejectedNamingTheField(String body, String field) {
         as(testToken).body(body).post("/v1/tasks")
@@ -153,6 +157,18 @@ class TaskApiTest {
                 .then().statusCode(400).contentType("application/problem+json")
                 .extract().asString();
         assertThat(body).doesNotContain("com.fasterxml", "Exception", "at com.");
+    }
+
+    @Test
+    void jsonBeyondTheParserLimitsIsA400ProblemWithoutInternals() {
+        for (String body : List.of("[".repeat(10_000) + "]".repeat(10_000),
+                "{\"prompt\":\"x\",\"config\":{\"max_agents\":1" + "0".repeat(1_500) + "}}")) {
+            String answer = as(testToken).body(body).post("/v1/tasks")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("type", endsWith("/malformed-body"))
+                    .extract().asString();
+            assertThat(answer).doesNotContain("Exception", "jackson");
+        }
     }
 
     @Test

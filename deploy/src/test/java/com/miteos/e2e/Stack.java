@@ -2,6 +2,7 @@ package com.miteos.e2e;
 
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 
 import java.io.IOException;
@@ -47,12 +48,27 @@ final class Stack {
 
     /** A fresh account with a key of the given mode; answers the token. */
     static String newToken(String mode) {
-        String account = RestAssured.given().baseUri(BASE_URL).auth().oauth2(adminToken())
-                .contentType(ContentType.JSON).body("{\"name\":\"e2e\"}")
+        return newKey(newAccount(), mode).getString("token");
+    }
+
+    /** A fresh account, made through the admin API; answers its id. */
+    static String newAccount() {
+        return admin().body("{\"name\":\"e2e\"}")
                 .post("/admin/v1/accounts").then().statusCode(201).extract().path("id");
-        return RestAssured.given().baseUri(BASE_URL).auth().oauth2(adminToken())
-                .contentType(ContentType.JSON).body("{\"mode\":\"" + mode + "\"}")
-                .post("/admin/v1/accounts/{id}/keys", account).then().statusCode(201).extract().path("token");
+    }
+
+    /** A new key of the account: the admin API's answer ({@code id}, {@code token}, {@code prefix}, …). */
+    static JsonPath newKey(String account, String mode) {
+        return admin().body("{\"mode\":\"" + mode + "\"}")
+                .post("/admin/v1/accounts/{id}/keys", account).then().statusCode(201).extract().jsonPath();
+    }
+
+    static void revokeKey(String keyId) {
+        admin().delete("/admin/v1/keys/{id}", keyId).then().statusCode(204);
+    }
+
+    private static RequestSpecification admin() {
+        return RestAssured.given().baseUri(BASE_URL).auth().oauth2(adminToken()).contentType(ContentType.JSON);
     }
 
     private static String fromEnvOrFile(String variable, String file) {

@@ -14,6 +14,8 @@ public interface GatewayConfig {
 
     Tasks tasks();
 
+    RateLimit rateLimit();
+
     interface Admin {
         /** The bearer secret of the admin API. Empty: the admin API answers 404. */
         @WithName("token")
@@ -23,5 +25,14 @@ public interface GatewayConfig {
     interface Tasks {
         /** How long {@code POST /v1/tasks} waits for the read model to show a new task. */
         Duration projectionWait();
+    }
+
+    /** The per-API-key token bucket; either value 0 turns rate limiting off. */
+    interface RateLimit {
+        /** Sustained requests per second one key may make: the rate at which its bucket refills. */
+        long requestsPerSecond();
+
+        /** Requests one key may make at once: the capacity of its bucket, full for a new key. */
+        long burst();
     }
 }

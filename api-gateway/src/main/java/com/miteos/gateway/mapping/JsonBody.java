@@ -1,6 +1,8 @@
 package com.miteos.gateway.mapping;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.miteos.gateway.domain.ApiProblem;
@@ -24,10 +26,17 @@ public final class JsonBody {
         JsonNode node;
         try {
             node = PARSER.readTree(body);
-        } catch (JsonProcessingException e) {
+        } catch (StreamConstraintsException e) {
+            // The parser's guards against resource exhaustion: nesting deeper than 1,000 levels,
+            // numbers of more than 1,000 digits. They come without a location.
             throw new ApiProblem(400, "malformed-body", "Malformed body",
-                    "The request body is not valid JSON (line " + e.getLocation().getLineNr() + ", column "
-                            + e.getLocation().getColumnNr() + ").");
+                    "The request body nests too deeply or holds a number too long to read.");
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            throw new ApiProblem(400, "malformed-body", "Malformed body", at == null
+                    ? "The request body is not valid JSON."
+                    : "The request body is not valid JSON (line " + at.getLineNr() + ", column " + at.getColumnNr()
+                            + ").");
         }
         if (node == null || !node.isObject()) {
             throw new ApiProblem(400, "malformed-body", "Malformed body", "The request body must be a JSON object.");

@@ -20,8 +20,7 @@ public final class ResumeRequestParser {
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!name.equals("message")) {
-                throw ApiProblem.validation(List.of(new FieldError(name.length() > 64 ? name.substring(0, 64) : name,
-                        "is not a known field")));
+                throw ApiProblem.validation(List.of(new FieldError(ClientText.echoable(name), "is not a known field")));
             }
         }
         JsonNode message = body.get("message");
@@ -31,6 +30,9 @@ public final class ResumeRequestParser {
         if (!message.isTextual() || message.textValue().length() > MAX_MESSAGE_LENGTH) {
             throw ApiProblem.validation(List.of(new FieldError("message",
                     "must be a string of at most " + MAX_MESSAGE_LENGTH + " characters")));
+        }
+        if (!ClientText.isStorable(message.textValue())) {
+            throw ApiProblem.validation(List.of(new FieldError("message", ClientText.NOT_STORABLE)));
         }
         return message.textValue().isBlank() ? null : message.textValue();
     }

@@ -57,6 +57,8 @@ public final class TaskRequestParser {
         String prompt = node.textValue();
         if (prompt.isBlank()) {
             errors.add(new FieldError("prompt", "must not be blank"));
+        } else if (!ClientText.isStorable(prompt)) {
+            errors.add(new FieldError("prompt", ClientText.NOT_STORABLE));
         } else if (prompt.codePointCount(0, prompt.length()) > MAX_PROMPT_LENGTH) {
             errors.add(new FieldError("prompt", "must be at most " + MAX_PROMPT_LENGTH + " characters"));
         }
@@ -122,7 +124,7 @@ public final class TaskRequestParser {
             return null;
         }
         String target = node.textValue();
-        if (target.length() > MAX_DEPLOY_TARGET_LENGTH || !isDeployTarget(target)) {
+        if (target.length() > MAX_DEPLOY_TARGET_LENGTH || !ClientText.isStorable(target) || !isDeployTarget(target)) {
             errors.add(new FieldError("config.deploy_target",
                     "must be an s3://bucket/prefix or https:// URL of at most " + MAX_DEPLOY_TARGET_LENGTH
                             + " characters"));
@@ -172,18 +174,9 @@ public final class TaskRequestParser {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!known.contains(name)) {
-                errors.add(new FieldError(path + printable(name), "is not a known field"));
+                errors.add(new FieldError(path + ClientText.echoable(name), "is not a known field"));
             }
         }
-    }
-
-    /** Field names come from the client: echo them back only short and without control characters. */
-    private static String printable(String name) {
-        String clean = name.codePoints().filter(c -> c >= 0x20 && c != 0x7f)
-                .limit(64)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
-                .toString();
-        return clean.length() < name.length() ? clean + "…" : clean;
     }
 
     private static boolean hasError(List<FieldError> errors, String field) {

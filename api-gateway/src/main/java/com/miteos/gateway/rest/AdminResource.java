@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.miteos.gateway.domain.ApiProblem;
 import com.miteos.gateway.domain.ApiProblem.FieldError;
+import com.miteos.gateway.mapping.ClientText;
 import com.miteos.gateway.mapping.JsonBody;
 import com.miteos.gateway.service.AccountService;
 import com.miteos.model.task.Mode;
@@ -49,9 +50,9 @@ public class AdminResource {
         onlyField(json, "name");
         JsonNode name = json.get("name");
         if (name == null || !name.isTextual() || name.textValue().isBlank()
-                || name.textValue().length() > MAX_NAME_LENGTH) {
+                || name.textValue().length() > MAX_NAME_LENGTH || !ClientText.isStorable(name.textValue())) {
             throw ApiProblem.validation(List.of(new FieldError("name",
-                    "is required: a string of 1 to " + MAX_NAME_LENGTH + " characters")));
+                    "is required: a string of 1 to " + MAX_NAME_LENGTH + " characters, without NUL (U+0000)")));
         }
         return accounts.createAccount(name.textValue().strip()).map(a -> Response.status(Response.Status.CREATED)
                 .entity(new AccountResponse(a.id(), a.name(), a.createdAt())).build());
@@ -84,7 +85,7 @@ public class AdminResource {
         for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!name.equals(allowed)) {
-                throw ApiProblem.validation(List.of(new FieldError(name, "is not a known field")));
+                throw ApiProblem.validation(List.of(new FieldError(ClientText.echoable(name), "is not a known field")));
             }
         }
     }

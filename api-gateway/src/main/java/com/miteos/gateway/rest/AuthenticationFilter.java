@@ -17,15 +17,19 @@ import java.security.MessageDigest;
 /**
  * Authenticates every request: {@code /v1} with an account's API key, {@code /admin/v1} with
  * the admin secret. Anything else (health, metrics) is not routed through the REST layer.
+ * An authenticated key then passes the rate limit ({@link RateLimitEnforcer}).
  */
 public class AuthenticationFilter {
 
     private final ApiKeyAuthenticator authenticator;
+    private final RateLimitEnforcer rateLimits;
     private final CurrentCaller currentCaller;
     private final byte[] adminToken;
 
-    public AuthenticationFilter(ApiKeyAuthenticator authenticator, CurrentCaller currentCaller, GatewayConfig config) {
+    public AuthenticationFilter(ApiKeyAuthenticator authenticator, RateLimitEnforcer rateLimits,
+            CurrentCaller currentCaller, GatewayConfig config) {
         this.authenticator = authenticator;
+        this.rateLimits = rateLimits;
         this.currentCaller = currentCaller;
         this.adminToken = config.admin().token().filter(t -> !t.isBlank())
                 .map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
@@ -39,6 +43,7 @@ public class AuthenticationFilter {
             return Uni.createFrom().item(admin(authorization, request));
         }
         return authenticator.authenticate(authorization)
+                .invoke(caller -> rateLimits.admit(caller, request.response()))
                 .map(caller -> {
                     currentCaller.set(caller);
                     MDC.put("account_id", caller.accountId());

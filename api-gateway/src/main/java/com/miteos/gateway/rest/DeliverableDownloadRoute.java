@@ -27,6 +27,7 @@ import java.util.List;
  * {@code GET /v1/tasks/{id}/deliverables/{file_id}/download}: streams a file from
  * deliverable-service to the client. It is a plain Vert.x route, not a REST resource, so the
  * bytes flow through with back-pressure and the gateway never holds a whole file in memory.
+ * Being outside the REST layer, it authenticates and applies the rate limit itself.
  */
 @ApplicationScoped
 public class DeliverableDownloadRoute {
@@ -36,15 +37,18 @@ public class DeliverableDownloadRoute {
             "Content-Disposition", "X-Content-Type-Options");
 
     private final ApiKeyAuthenticator authenticator;
+    private final RateLimitEnforcer rateLimits;
     private final RouteProblems problems;
     private final HttpClient client;
     private final URI deliverableService;
     private final int port;
     private final String pathPrefix;
 
-    public DeliverableDownloadRoute(ApiKeyAuthenticator authenticator, RouteProblems problems, Vertx vertx,
+    public DeliverableDownloadRoute(ApiKeyAuthenticator authenticator, RateLimitEnforcer rateLimits,
+            RouteProblems problems, Vertx vertx,
             @ConfigProperty(name = "quarkus.rest-client.deliverable-service.url") URI deliverableService) {
         this.authenticator = authenticator;
+        this.rateLimits = rateLimits;
         this.problems = problems;
         this.deliverableService = deliverableService;
         boolean https = "https".equalsIgnoreCase(deliverableService.getScheme());
@@ -62,15 +66,17 @@ public class DeliverableDownloadRoute {
     private void download(RoutingContext ctx) {
         String taskId = ctx.pathParam("taskId");
         String fileId = ctx.pathParam("fileId");
-        authenticator.authenticate(ctx.request().getHeader("Authorization")).subscribe().with(
-                caller -> {
-                    if (!Ids.isValid(IdPrefix.TASK, taskId) || !Ids.isValid(IdPrefix.DELIVERABLE, fileId)) {
-                        problem(ctx, ApiProblem.notFound("Deliverable " + fileId + " of task " + taskId));
-                        return;
-                    }
-                    stream(ctx, caller, taskId, fileId);
-                },
-                failure -> problem(ctx, failure instanceof ApiProblem p ? p : unexpected(failure)));
+        authenticator.authenticate(ctx.request().getHeader("Authorization"))
+                .invoke(caller -> rateLimits.admit(caller, ctx.response()))
+                .subscribe().with(
+                        caller -> {
+                            if (!Ids.isValid(IdPrefix.TASK, taskId) || !Ids.isValid(IdPrefix.DELIVERABLE, fileId)) {
+                                problem(ctx, ApiProblem.notFound("Deliverable " + fileId + " of task " + taskId));
+                                return;
+                            }
+                            stream(ctx, caller, taskId, fileId);
+                        },
+                        failure -> problem(ctx, failure instanceof ApiProblem p ? p : unexpected(failure)));
     }
 
     private void stream(RoutingContext ctx, Caller caller, String taskId, String fileId) {

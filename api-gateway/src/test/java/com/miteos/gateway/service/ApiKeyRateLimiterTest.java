@@ -1,0 +1,111 @@
+package com.miteos.gateway.service;
+
+import com.miteos.gateway.service.ApiKeyRateLimiter.Decision;
+import io.github.bucket4j.TimeMeter;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The token bucket per key, on a clock the test moves by hand. */
+class ApiKeyRateLimiterTest {
+
+    private final AtomicLong nanos = new AtomicLong();
+    private final TimeMeter clock = new TimeMeter() {
+        @Override
+        public long currentTimeNanos() {
+            return nanos.get();
+        }
+
+        @Override
+        public boolean isWallClockBased() {
+            return false;
+        }
+    };
+
+    @Test
+    void aNewKeyGetsExactlyItsBurstThenIsRefusedWithRetryAfter() {
+        ApiKeyRateLimiter limiter = new ApiKeyRateLimiter(5, 5, clock);
+
+        for (int left = 4; left >= 0; left--) {
+            Decision decision = limiter.tryAcquire("key_a");
+            assertThat(decision.allowed()).isTrue();
+            assertThat(decision.remaining()).isEqualTo(left);
+            assertThat(decision.limit()).isEqualTo(5);
+        }
+        Decision refused = limiter.tryAcquire("key_a");
+        assertThat(refused.allowed()).isFalse();
+        assertThat(refused.remaining()).isZero();
+        assertThat(refused.retryAfterSeconds()).isEqualTo(1);
+    }
+
+    @Test
+    void theBucketRefillsAtTheConfiguredRate() {
+        ApiKeyRateLimiter limiter = new ApiKeyRateLimiter(5, 5, clock);
+        drain(limiter, "key_a");
+
+        advance(Duration.ofMillis(200));
+        assertThat(limiter.tryAcquire("key_a").allowed()).isTrue();
+        assertThat(limiter.tryAcquire("key_a").allowed()).isFalse();
+
+        advance(Duration.ofSeconds(10));
+        assertThat(drain(limiter, "key_a")).as("a refilled bucket holds no more than its burst").isEqualTo(5);
+    }
+
+    @Test
+    void retryAfterIsWholeSecondsAndNeverZero() {
+        ApiKeyRateLimiter limiter = new ApiKeyRateLimiter(1, 3, clock);
+        drain(limiter, "key_a");
+
+        advance(Duration.ofMillis(900));
+        assertThat(limiter.tryAcquire("key_a").retryAfterSeconds()).isEqualTo(1);
+        advance(Duration.ofMillis(99));
+        assertThat(limiter.tryAcquire("key_a").retryAfterSeconds()).isEqualTo(1);
+    }
+
+    @Test
+    void keysHaveTheirOwnBuckets() {
+        ApiKeyRateLimiter limiter = new ApiKeyRateLimiter(5, 5, clock);
+        drain(limiter, "key_a");
+
+        Decision other = limiter.tryAcquire("key_b");
+        assertThat(other.allowed()).isTrue();
+        assertThat(other.remaining()).isEqualTo(4);
+    }
+
+    @Test
+    void zeroTurnsTheLimitOffAndNegativeValuesAreRefused() {
+        ApiKeyRateLimiter off = new ApiKeyRateLimiter(0, 40, clock);
+        assertThat(off.enabled()).isFalse();
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(off.tryAcquire("key_a").allowed()).isTrue();
+        }
+        assertThat(new ApiKeyRateLimiter(20, 0, clock).enabled()).isFalse();
+        assertThatThrownBy(() -> new ApiKeyRateLimiter(-1, 40, clock)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aBurstSmallerThanTheRateStillCapsTheBucket() {
+        ApiKeyRateLimiter limiter = new ApiKeyRateLimiter(100, 2, clock);
+        advance(Duration.ofSeconds(5));
+        assertThat(drain(limiter, "key_a")).isEqualTo(2);
+        advance(Duration.ofMillis(10));
+        assertThat(drain(limiter, "key_a")).isEqualTo(1);
+    }
+
+    /** Takes requests until the key is refused; answers how many were allowed. */
+    private static int drain(ApiKeyRateLimiter limiter, String key) {
+        int allowed = 0;
+        while (limiter.tryAcquire(key).allowed()) {
+            allowed++;
+        }
+        return allowed;
+    }
+
+    private void advance(Duration by) {
+        nanos.addAndGet(by.toNanos());
+    }
+}
