@@ -68,6 +68,26 @@ class AuthenticationTest {
     }
 
     @Test
+    void keysAreListedByPrefixWithCreationAndLastUseButNeverTheirToken() {
+        String account = ApiTestSupport.newAccount();
+        String token = ApiTestSupport.newToken(account, "test");
+        given().auth().oauth2(token).get("/v1/tasks/{id}", "task_nope").then().statusCode(404);
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() ->
+                given().auth().oauth2(ADMIN_TOKEN).get("/admin/v1/accounts/{id}/keys", account)
+                        .then().statusCode(200)
+                        .body("size()", equalTo(1))
+                        .body("[0].prefix", equalTo(token.substring(0, 12)))
+                        .body("[0].mode", equalTo("test"))
+                        .body("[0].created_at", notNullValue())
+                        .body("[0].last_used_at", notNullValue())
+                        .body("[0].token", org.hamcrest.Matchers.nullValue()));
+        String listing = given().auth().oauth2(ADMIN_TOKEN).get("/admin/v1/accounts/{id}/keys", account).asString();
+        org.assertj.core.api.Assertions.assertThat(listing).doesNotContain(token.substring(12));
+        given().auth().oauth2(ADMIN_TOKEN).get("/admin/v1/accounts/{id}/keys", "acct_nope").then().statusCode(404);
+    }
+
+    @Test
     void everyResponseCarriesARequestId() {
         given().get("/v1/tasks").then().header("X-Request-Id", startsWith("req_"));
         given().header("X-Request-Id", "my-trace-123").get("/v1/tasks").then()

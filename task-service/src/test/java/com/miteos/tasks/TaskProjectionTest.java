@@ -140,6 +140,19 @@ class TaskProjectionTest {
     }
 
     @Test
+    void activeCountCountsOnlyUnfinishedTasksOfTheOwner() {
+        String running = Ids.newId(IdPrefix.TASK);
+        String done = Ids.newId(IdPrefix.TASK);
+        send(created(running, Mode.TEST, "one"));
+        send(created(done, Mode.TEST, "two"));
+        send(created(Ids.newId(IdPrefix.TASK), Mode.LIVE, "other mode"));
+        send(status(done, 3, TaskStatus.COMPLETE, "0.01", 1, null));
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> owner(Mode.TEST)
+                .get("/internal/tasks/active-count").then().statusCode(200).body("active", equalTo(1)));
+    }
+
+    @Test
     void tasksAreScopedToAccountAndMode() {
         String task = Ids.newId(IdPrefix.TASK);
         send(created(task, Mode.LIVE, "live task"));

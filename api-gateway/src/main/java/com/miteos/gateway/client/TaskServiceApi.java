@@ -11,6 +11,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
+import java.util.Map;
+
 /** task-service's internal API. Use it through {@link TaskReadModel}. */
 @Path("/internal/tasks")
 @RegisterRestClient(configKey = "task-service")
@@ -22,6 +24,11 @@ public interface TaskServiceApi {
             @HeaderParam(InternalHeaders.ACCOUNT_ID) String accountId,
             @HeaderParam(InternalHeaders.MODE) String mode,
             @QueryParam("wait_ms") long waitMs);
+
+    @GET
+    @Path("/active-count")
+    Uni<Map<String, Long>> activeCount(@HeaderParam(InternalHeaders.ACCOUNT_ID) String accountId,
+            @HeaderParam(InternalHeaders.MODE) String mode);
 
     @GET
     Uni<TaskPage> list(@HeaderParam(InternalHeaders.ACCOUNT_ID) String accountId,

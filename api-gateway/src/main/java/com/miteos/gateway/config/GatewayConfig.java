@@ -1,6 +1,7 @@
 package com.miteos.gateway.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
 import java.time.Duration;
@@ -16,10 +17,23 @@ public interface GatewayConfig {
 
     RateLimit rateLimit();
 
+    Limits limits();
+
+    interface Limits {
+        /** Unfinished tasks one account may have in one mode; 0 turns the limit off. */
+        @WithDefault("100")
+        int maxActiveTasks();
+    }
+
     interface Admin {
         /** The bearer secret of the admin API. Empty: the admin API answers 404. */
         @WithName("token")
         Optional<String> token();
+
+        /** Whether the admin API answers callers on other hosts; by default only this host's. */
+        @WithName("allow-remote")
+        @WithDefault("false")
+        boolean allowRemote();
     }
 
     interface Tasks {

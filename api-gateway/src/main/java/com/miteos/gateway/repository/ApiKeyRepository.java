@@ -11,7 +11,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /** SQL for API keys, which are stored and looked up only by the hash of their token. */
 @ApplicationScoped
@@ -47,6 +51,29 @@ public class ApiKeyRepository {
                          WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')""")
                 .execute(Tuple.of(keyId))
                 .replaceWithVoid();
+    }
+
+    /** A key as operators see it: never its token, only the prefix that identifies it. */
+    public record KeyInfo(String id, Mode mode, String prefix, Instant createdAt, Instant lastUsedAt,
+            Instant revokedAt) {
+    }
+
+    public Uni<List<KeyInfo>> listForAccount(String accountId) {
+        return pool.preparedQuery("SELECT id, mode, prefix, created_at, last_used_at, revoked_at"
+                        + " FROM api_keys WHERE account_id = $1 ORDER BY created_at, id")
+                .execute(Tuple.of(accountId))
+                .map(rows -> {
+                    List<KeyInfo> keys = new ArrayList<>();
+                    rows.forEach(row -> keys.add(new KeyInfo(row.getString("id"), Mode.of(row.getString("mode")),
+                            row.getString("prefix"), instant(row.getOffsetDateTime("created_at")),
+                            instant(row.getOffsetDateTime("last_used_at")),
+                            instant(row.getOffsetDateTime("revoked_at")))));
+                    return keys;
+                });
+    }
+
+    private static Instant instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant().truncatedTo(ChronoUnit.SECONDS);
     }
 
     /** Revokes a key; answers false when there is no such key. Revoking twice is harmless. */

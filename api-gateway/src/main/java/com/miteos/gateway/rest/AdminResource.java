@@ -10,6 +10,7 @@ import com.miteos.gateway.service.AccountService;
 import com.miteos.model.task.Mode;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -73,6 +74,19 @@ public class AdminResource {
                         .entity(new KeyResponse(k.id(), k.accountId(), k.mode(), k.token(), k.prefix(),
                                 k.createdAt()))
                         .build());
+    }
+
+    /** A key as listed: no token, only its identifying prefix, and when it was created and last used. */
+    public record KeyListing(@JsonProperty("id") String id, @JsonProperty("mode") Mode mode,
+            @JsonProperty("prefix") String prefix, @JsonProperty("created_at") Instant createdAt,
+            @JsonProperty("last_used_at") Instant lastUsedAt, @JsonProperty("revoked_at") Instant revokedAt) {
+    }
+
+    @GET
+    @Path("/accounts/{id}/keys")
+    public Uni<List<KeyListing>> listKeys(@PathParam("id") String accountId) {
+        return accounts.keys(accountId).map(keys -> keys.stream().map(k -> new KeyListing(k.id(), k.mode(),
+                k.prefix(), k.createdAt(), k.lastUsedAt(), k.revokedAt())).toList());
     }
 
     @DELETE

@@ -11,6 +11,8 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.MDC;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
@@ -25,6 +27,7 @@ public class AuthenticationFilter {
     private final RateLimitEnforcer rateLimits;
     private final CurrentCaller currentCaller;
     private final byte[] adminToken;
+    private final boolean adminFromAnywhere;
 
     public AuthenticationFilter(ApiKeyAuthenticator authenticator, RateLimitEnforcer rateLimits,
             CurrentCaller currentCaller, GatewayConfig config) {
@@ -33,6 +36,7 @@ public class AuthenticationFilter {
         this.currentCaller = currentCaller;
         this.adminToken = config.admin().token().filter(t -> !t.isBlank())
                 .map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
+        this.adminFromAnywhere = config.admin().allowRemote();
     }
 
     @ServerRequestFilter
@@ -53,9 +57,13 @@ public class AuthenticationFilter {
                 .recoverWithItem(e -> ProblemMapper.respond((ApiProblem) e, request));
     }
 
-    /** Null (go on) for the right admin secret; otherwise the admin API does not exist for the caller. */
+    /**
+     * Null (go on) for the right admin secret, from this host unless remote administration is
+     * configured; otherwise the admin API does not exist for the caller. The peer address is the
+     * connection's own: forwarded-for headers are not trusted here.
+     */
     private Response admin(String authorization, HttpServerRequest request) {
-        if (adminToken == null) {
+        if (adminToken == null || !(adminFromAnywhere || isLoopback(request))) {
             return ProblemMapper.respond(ApiProblem.notFound("Resource " + request.path()), request);
         }
         byte[] given = authorization != null && authorization.startsWith("Bearer ")
@@ -65,5 +73,16 @@ public class AuthenticationFilter {
                     "The admin API needs 'Authorization: Bearer <admin token>'."), request);
         }
         return null;
+    }
+
+    private static boolean isLoopback(HttpServerRequest request) {
+        if (request.remoteAddress() == null || request.remoteAddress().hostAddress() == null) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(request.remoteAddress().hostAddress()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 }

@@ -10,6 +10,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
+import java.util.List;
 import java.time.temporal.ChronoUnit;
 
 /** Creates accounts, and mints and revokes their API keys. */
@@ -41,6 +42,12 @@ public class AccountService {
             return keys.insert(key.id(), accountId, mode, ApiTokens.hash(token), key.prefix(), key.createdAt())
                     .replaceWith(key);
         });
+    }
+
+    /** The account's keys, newest last; a 404 problem for an unknown account. */
+    public Uni<List<ApiKeyRepository.KeyInfo>> keys(String accountId) {
+        return accounts.exists(accountId).flatMap(exists -> exists ? keys.listForAccount(accountId)
+                : Uni.createFrom().failure(ApiProblem.notFound("Account " + accountId)));
     }
 
     public Uni<Void> revokeKey(String keyId) {

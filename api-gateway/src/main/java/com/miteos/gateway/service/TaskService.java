@@ -47,9 +47,11 @@ public class TaskService {
     private final TaskReadModel readModel;
     private final ObjectMapper json;
     private final Duration projectionWait;
+    private final ActiveTaskLimit activeTasks;
 
     public TaskService(TaskSubmissionRepository submissions, TaskCommandPublisher publisher, TaskReadModel readModel,
-            ObjectMapper json, GatewayConfig config) {
+            ObjectMapper json, GatewayConfig config, ActiveTaskLimit activeTasks) {
+        this.activeTasks = activeTasks;
         this.submissions = submissions;
         this.publisher = publisher;
         this.readModel = readModel;
@@ -65,7 +67,11 @@ public class TaskService {
         TaskSubmission submission = new TaskSubmission(Ids.newId(IdPrefix.TASK), caller.accountId(),
                 caller.mode().value(), idempotencyKey, fingerprint(request), request.prompt(), request.config(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS));
-        return submissions.insert(submission).flatMap(inserted -> inserted
+        // A replay must not be refused for being over the limit: its task already exists.
+        Uni<Void> room = idempotencyKey == null ? activeTasks.check(caller)
+                : submissions.findByIdempotencyKey(caller, idempotencyKey)
+                        .flatMap(earlier -> earlier == null ? activeTasks.check(caller) : Uni.createFrom().voidItem());
+        return room.flatMap(ok -> submissions.insert(submission)).flatMap(inserted -> inserted
                 ? publishNew(caller, submission).map(task -> new Created(task, false))
                 : replay(caller, submission));
     }

@@ -104,6 +104,14 @@ public class TaskRepository {
                 .map(rows -> rows.iterator().hasNext() ? toView(rows.iterator().next()) : null);
     }
 
+    /** How many of the owner's tasks have not finished (pending, planning, running or paused). */
+    public Uni<Long> countActive(Owner owner) {
+        return pool.preparedQuery("SELECT count(*) FROM tasks WHERE account_id = $1 AND mode = $2"
+                        + " AND prompt IS NOT NULL AND status IN ('pending', 'planning', 'running', 'paused')")
+                .execute(Tuple.of(owner.accountId(), owner.mode().value()))
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
     /** Newest first; {@code status} null means every status. */
     public Uni<TaskPage> list(Owner owner, TaskStatus status, int limit, int offset) {
         String filter = "account_id = $1 AND mode = $2 AND prompt IS NOT NULL"

@@ -20,6 +20,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The internal read API the gateway calls. Every request names its owner in
@@ -51,6 +52,14 @@ public class InternalTaskResource {
         Owner owner = owner(accountId, mode);
         long deadline = System.nanoTime() + Duration.ofMillis(Math.min(Math.max(waitMs, 0), MAX_WAIT_MS)).toNanos();
         return findUntil(owner, id, deadline).onItem().ifNull().failWith(NotFoundException::new);
+    }
+
+    /** The number of the owner's unfinished tasks, for the gateway's concurrency limit. */
+    @GET
+    @Path("/active-count")
+    public Uni<Map<String, Long>> activeCount(@HeaderParam(InternalHeaders.ACCOUNT_ID) String accountId,
+            @HeaderParam(InternalHeaders.MODE) String mode) {
+        return tasks.countActive(owner(accountId, mode)).map(count -> Map.of("active", count));
     }
 
     @GET
