@@ -102,6 +102,7 @@ class DeliverableApiTest {
                 .header("Content-Disposition", equalTo(
                         "attachment; filename=\"benchmark data.csv\"; filename*=UTF-8''benchmark%20data.csv"))
                 .header("X-Content-Type-Options", "nosniff")
+                .header("Content-Security-Policy", "default-src 'none'; sandbox")
                 .extract().asByteArray();
         assertThat(body).isEqualTo(bytes);
 

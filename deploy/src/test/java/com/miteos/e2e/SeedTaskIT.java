@@ -85,6 +85,8 @@ class SeedTaskIT {
                 .header("Content-Type", startsWith("text/markdown"))
                 .header("Content-Length", String.valueOf(report.get("size_bytes")))
                 .header("Content-Disposition", startsWith("attachment; filename=\"" + report.get("name") + "\""))
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Content-Security-Policy", "default-src 'none'; sandbox")
                 .extract().asByteArray();
         String markdown = new String(body, StandardCharsets.UTF_8);
         assertThat(body).hasSize(((Number) report.get("size_bytes")).intValue());

@@ -14,6 +14,7 @@ import com.miteos.orchestrator.tool.web.SsrfGuard;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -42,13 +43,20 @@ public class WebhookDeploy {
     private final ObjectMapper json;
     private final OrchestratorConfig.Deploy config;
     private final HttpClient http;
-    private final SsrfGuard guard = new SsrfGuard(HostResolver.system());
+    private final SsrfGuard guard;
 
+    @Inject
     public WebhookDeploy(FileStore store, ObjectMapper json, OrchestratorConfig config) {
+        this(store, json, config.deploy(), new SsrfGuard(HostResolver.system()));
+    }
+
+    /** With a guard of the caller's choosing: tests answer DNS themselves. */
+    WebhookDeploy(FileStore store, ObjectMapper json, OrchestratorConfig.Deploy config, SsrfGuard guard) {
         this.store = store;
         this.json = json;
-        this.config = config.deploy();
-        this.http = HttpClient.newBuilder().connectTimeout(this.config.timeout())
+        this.config = config;
+        this.guard = guard;
+        this.http = HttpClient.newBuilder().connectTimeout(config.timeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
@@ -57,18 +65,9 @@ public class WebhookDeploy {
         String secret = config.webhookSecret().filter(s -> !s.isBlank()).orElseThrow(() -> new DeployFailure(
                 "webhook_not_configured", "This deployment has no webhook signing secret "
                         + "(MITEOS_DEPLOY_WEBHOOK_SECRET), so it does not send webhooks."));
-        byte[] body = manifest(run);
-        long timestamp = Instant.now().getEpochSecond();
-        HttpRequest request = HttpRequest.newBuilder(target)
-                .timeout(config.timeout())
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "Miteos-Deploy/0.1")
-                .header(SIGNATURE_HEADER, "t=" + timestamp + ",v1=" + sign(secret, timestamp, body))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
         return checkReachable(target)
                 .flatMap(vetted -> Uni.createFrom().completionStage(
-                        () -> http.sendAsync(request, HttpResponse.BodyHandlers.discarding())))
+                        () -> http.sendAsync(signedRequest(run, target, secret), HttpResponse.BodyHandlers.discarding())))
                 .onFailure(e -> !(e instanceof DeployFailure)).transform(e -> new DeployFailure("deploy_failed",
                         "The webhook at " + target.getHost() + " could not be reached."))
                 .map(response -> {
@@ -78,6 +77,22 @@ public class WebhookDeploy {
                     }
                     return target.toString();
                 });
+    }
+
+    private HttpRequest signedRequest(TaskRun run, URI target, String secret) {
+        byte[] body = manifest(run);
+        long timestamp = Instant.now().getEpochSecond();
+        try {
+            return HttpRequest.newBuilder(target)
+                    .timeout(config.timeout())
+                    .header("Content-Type", "application/json")
+                    .header("User-Agent", "Miteos-Deploy/0.1")
+                    .header(SIGNATURE_HEADER, "t=" + timestamp + ",v1=" + sign(secret, timestamp, body))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new DeployFailure("deploy_target_invalid", "The webhook target is not a usable URL.");
+        }
     }
 
     /** The HMAC a receiver recomputes to check a delivery. */

@@ -34,7 +34,7 @@ public class DeliverableDownloadRoute {
 
     static final String PATH = "/v1/tasks/:taskId/deliverables/:fileId/download";
     private static final List<String> PASSED_HEADERS = List.of("Content-Type", "Content-Length",
-            "Content-Disposition", "X-Content-Type-Options");
+            "Content-Disposition", "X-Content-Type-Options", "Content-Security-Policy");
 
     private final ApiKeyAuthenticator authenticator;
     private final RateLimitEnforcer rateLimits;

@@ -75,6 +75,8 @@ public class InternalDeliverableResource {
                 .header(HttpHeaders.CONTENT_LENGTH, file.sizeBytes())
                 .header("Content-Disposition", ContentDisposition.attachment(file.name()))
                 .header("X-Content-Type-Options", "nosniff")
+                // Should a browser render it anyway, an agent-written page runs with no origin and no scripts.
+                .header("Content-Security-Policy", "default-src 'none'; sandbox")
                 .build();
     }
 
