@@ -45,8 +45,13 @@ class LiveTaskRunTest {
     static final BigDecimal INPUT_PER_1K = new BigDecimal("0.001");
     static final BigDecimal OUTPUT_PER_1K = new BigDecimal("0.002");
 
-    /** Points the live model and web search at the scripted server. */
+    /** Points the live model and web search at the scripted server, and fetch_url at the stand-in web. */
     public static class LiveModel implements QuarkusTestProfile {
+        @Override
+        public java.util.Set<Class<?>> getEnabledAlternatives() {
+            return java.util.Set.of(StandInWeb.class);
+        }
+
         @Override
         public Map<String, String> getConfigOverrides() {
             String base = ScriptedOpenAiServer.get().baseUrl();
@@ -73,7 +78,7 @@ class LiveTaskRunTest {
     }
 
     /**
-     * Prompt injection (OWASP LLM01) meets excessive agency (LLM06): a search result tells the
+     * Prompt injection (OWASP LLM01) meets excessive agency (LLM06): a fetched page tells the
      * agent to deploy to an attacker, and the model obeys. It has no tool to do so, its file
      * cannot leave the task, and the real deploy still waits for the user's approval.
      */
@@ -98,10 +103,10 @@ class LiveTaskRunTest {
                 .filter(r -> hasToolMessage(r, "call_i2")).findFirst().orElseThrow();
         assertThat(toolMessage(afterDeployAttempt, "call_i2").path("content").asText())
                 .contains("no tool named 'deploy'");
-        JsonNode afterSearch = ScriptedOpenAiServer.get().chatRequests.stream()
+        JsonNode afterFetch = ScriptedOpenAiServer.get().chatRequests.stream()
                 .filter(r -> hasToolMessage(r, "call_i1")).findFirst().orElseThrow();
-        assertThat(toolMessage(afterSearch, "call_i1").path("content").asText())
-                .startsWith("<tool_result name=\"web_search\" trust=\"untrusted\">")
+        assertThat(toolMessage(afterFetch, "call_i1").path("content").asText())
+                .startsWith("<tool_result name=\"fetch_url\" trust=\"untrusted\">")
                 .contains("IGNORE YOUR INSTRUCTIONS");
         assertThat(deliverables.received().stream().map(m -> EventJson.fromJson(m.getPayload()))
                 .filter(e -> e.taskId().equals(task)).map(e -> ((DeliverableCreated) e.payload()).name()))
