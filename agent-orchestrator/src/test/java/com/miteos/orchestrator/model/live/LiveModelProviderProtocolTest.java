@@ -39,40 +39,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * streaming, tools, tool results) and how it reads the streamed answer (text, tool-call deltas,
  * usage).
  */
-class LiveModelProviderProtocolTest {
+class LiveModelProviderProtocolTest extends ScriptedModelServer {
 
     private static final String KEY = "sk-test-0123456789abcdef";
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static WireMockServer server;
-    private static Vertx vertx;
-
-    private LiveModelProvider provider;
-
-    @BeforeAll
-    static void startServer() {
-        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        server.start();
-        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        server.stop();
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
-
-    @BeforeEach
-    void resetServer() {
-        server.resetAll();
-        provider = new LiveModelProvider(vertx, settings());
-    }
-
-    @AfterEach
-    void closeProvider() {
-        provider.close();
-    }
 
     @Test
     void plainTextAnswerBecomesTextWithTokenUsage() {
@@ -252,7 +224,8 @@ class LiveModelProviderProtocolTest {
                 });
     }
 
-    private LiveModelSettings settings() {
+    @Override
+    LiveModelSettings settings() {
         return new LiveModelSettings(server.baseUrl() + "/v1", KEY, "gpt-test", "gpt-planner",
                 Duration.ofSeconds(10), Duration.ofSeconds(30), 4, 0.2);
     }

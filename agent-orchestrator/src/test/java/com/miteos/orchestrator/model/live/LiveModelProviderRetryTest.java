@@ -35,40 +35,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * ({@code Retry-After}), which it gives up on at once (401, 400), and the codes and messages
  * of the final {@link ModelCallException}.
  */
-class LiveModelProviderRetryTest {
+class LiveModelProviderRetryTest extends ScriptedModelServer {
 
     private static final String PATH = "/v1/chat/completions";
     private static final String KEY = "sk-test-secret-4815162342";
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
-    private static WireMockServer server;
-    private static Vertx vertx;
-
-    private LiveModelProvider provider;
-
-    @BeforeAll
-    static void startServer() {
-        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        server.start();
-        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    @Override
+    LiveModelSettings settings() {
+        return LiveModelSettings.of(server.baseUrl() + "/v1", KEY, "gpt-test");
     }
 
-    @AfterAll
-    static void stopServer() throws Exception {
-        server.stop();
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
-
-    @BeforeEach
-    void resetServer() {
-        server.resetAll();
-        provider = new LiveModelProvider(vertx, LiveModelSettings.of(server.baseUrl() + "/v1", KEY, "gpt-test"));
-    }
-
-    @AfterEach
-    void closeProvider() {
-        provider.close();
-    }
 
     @Test
     void rateLimitWithRetryAfterIsWaitedOutThenSucceeds() {
