@@ -150,9 +150,20 @@ class ApprovalAndDeployTest {
         TaskStatusChanged done = awaitTerminal(task);
         assertThat(done.status()).isEqualTo(TaskStatus.COMPLETE);
         assertThat(done.deployment().status()).isEqualTo(Deployment.SUCCEEDED);
-        assertThat(done.deployment().url()).endsWith("/" + bucket + "/site/index.html");
-        assertThat(read(s3, bucket, "site/index.html")).contains("vector-database-comparison.md");
-        assertThat(read(s3, bucket, "site/vector-database-comparison.md")).startsWith("# ");
+        // Every deploy lands in the owner's own folder of the bucket.
+        assertThat(done.deployment().url()).endsWith("/" + bucket + "/acct_test/test/site/index.html");
+        assertThat(read(s3, bucket, "acct_test/test/site/index.html")).contains("vector-database-comparison.md");
+        assertThat(read(s3, bucket, "acct_test/test/site/vector-database-comparison.md")).startsWith("# ");
+    }
+
+    @Test
+    void aBucketTheOperatorDidNotListIsRefused() {
+        String task = submit(90, true, "s3://miteos-deliverables/planted", 0);
+
+        TaskStatusChanged done = awaitTerminal(task);
+        assertThat(done.status()).isEqualTo(TaskStatus.COMPLETE);
+        assertThat(done.deployment().status()).isEqualTo(Deployment.FAILED);
+        assertThat(done.deployment().error().code()).isEqualTo("deploy_target_refused");
     }
 
     @Test

@@ -126,6 +126,8 @@ class TaskApiTest {
             "{\"prompt\":\"x\",\"config\":{\"auto_deploy\":\"yes\"}}   | config.auto_deploy",
             "{\"prompt\":\"x\",\"config\":{\"auto_deploy\":true}}      | config.deploy_target",
             "{\"prompt\":\"x\",\"config\":{\"deploy_target\":\"ftp://x\"}} | config.deploy_target",
+            "{\"prompt\":\"x\",\"config\":{\"deploy_target\":\"s3://Bad_Bucket/x\"}} | config.deploy_target",
+            "{\"prompt\":\"x\",\"config\":{\"deploy_target\":\"s3://site/a/../b\"}} | config.deploy_target",
             "{\"prompt\":\"x\",\"config\":{\"colour\":\"red\"}}        | config.colour",
             "{\"prompt\":\"x\",\"config\":{\"sandbox\":{\"step_delay_ms\":10001}}} | config.sandbox.step_delay_ms",
             "{\"prompt\":\"x\",\"config\":{\"sandbox\":{\"outcome\":\"explode\"}}} | config.sandbox.outcome",

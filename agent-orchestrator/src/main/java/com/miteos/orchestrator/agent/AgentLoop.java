@@ -28,6 +28,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -127,15 +128,17 @@ public class AgentLoop {
             return Uni.createFrom().nullItem();
         }
         ToolExecutionRequest request = requests.get(index);
-        a.run().agent(a.agentId(), AgentStatus.ACTING, request.name(), progress(step - 1));
+        Optional<AgentTool> tool = ToolBox.find(offered, request.name());
+        // Only names of real tools are shown: whatever else a model makes up stays in the conversation.
+        a.run().agent(a.agentId(), AgentStatus.ACTING, tool.map(AgentTool::name).orElse(null), progress(step - 1));
         JsonNode arguments = arguments(request);
-        Uni<String> result = ToolBox.find(offered, request.name())
-                .map(tool -> invoke(tool, arguments, a.context()))
+        Uni<String> result = tool
+                .map(found -> invoke(found, arguments, a.context()))
                 .orElseGet(() -> Uni.createFrom().item(ToolResults.error(request.name(),
                         "There is no tool named '" + request.name() + "' here.")));
         return result.flatMap(text -> {
             conversation.messages.add(ToolExecutionResultMessage.from(request, text));
-            a.run().charge(a.agentId(), costs.toolCall(request.name()));
+            tool.ifPresent(found -> a.run().charge(a.agentId(), costs.toolCall(found.name())));
             if (ToolNames.FINISH.equals(request.name()) && arguments != null) {
                 return Uni.createFrom().item(FinishTool.summary(arguments));
             }

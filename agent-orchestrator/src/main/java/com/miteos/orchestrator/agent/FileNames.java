@@ -11,6 +11,7 @@ import java.util.Set;
 public final class FileNames {
 
     static final int MAX_LENGTH = 120;
+    static final int MAX_EXTENSION_LENGTH = 16;
     private static final String FALLBACK = "file.txt";
     private static final Map<String, String> TYPES = Map.ofEntries(
             Map.entry("md", "text/markdown"), Map.entry("markdown", "text/markdown"),
@@ -41,10 +42,19 @@ public final class FileNames {
         String result = clean.toString().strip().replaceAll("^[.\\s]+", "").replaceAll("[.\\s]+$", "");
         if (result.length() > MAX_LENGTH) {
             String extension = extension(result);
-            int keep = MAX_LENGTH - (extension.isEmpty() ? 0 : extension.length() + 1);
-            result = result.substring(0, keep) + (extension.isEmpty() ? "" : "." + extension);
+            // An extension too long to be one is cut with the rest of the name.
+            String kept = extension.length() > MAX_EXTENSION_LENGTH ? "" : "." + extension;
+            result = cutAtCodePoint(result, MAX_LENGTH - kept.length()) + kept;
         }
         return result.isEmpty() ? FALLBACK : result;
+    }
+
+    private static String cutAtCodePoint(String text, int length) {
+        int end = Math.max(1, length);
+        if (Character.isHighSurrogate(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(0, end);
     }
 
     /** The MIME type for a file name, by its extension. */

@@ -28,6 +28,7 @@ public class Planner {
 
     static final int MAX_TYPE_LENGTH = 40;
     static final int MAX_INSTRUCTIONS_LENGTH = 4_000;
+    static final int MAX_TITLE_LENGTH = 200;
     private static final Pattern TYPE = Pattern.compile("[a-z][a-z_-]{0," + (MAX_TYPE_LENGTH - 1) + "}");
 
     static final String INSTRUCTIONS = """
@@ -105,10 +106,21 @@ public class Planner {
                 throw new InvalidPlan("each work item needs instructions of at most " + MAX_INSTRUCTIONS_LENGTH
                         + " characters");
             }
-            String title = text(item, "title");
-            plan.add(new WorkItem(type, title == null || title.isBlank() ? type : title, instructions));
+            String title = readable(text(item, "title"));
+            plan.add(new WorkItem(type, title.isBlank() ? type : title, instructions));
         }
         return plan;
+    }
+
+    /** Titles are shown to users (status_detail): printable characters only, and short. */
+    private static String readable(String title) {
+        if (title == null) {
+            return "";
+        }
+        String printable = title.codePoints().filter(c -> !Character.isISOControl(c)
+                        && Character.getType(c) != Character.FORMAT && Character.getType(c) != Character.SURROGATE)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString().strip();
+        return printable.length() <= MAX_TITLE_LENGTH ? printable : printable.substring(0, MAX_TITLE_LENGTH) + "…";
     }
 
     private static String text(JsonNode item, String field) {

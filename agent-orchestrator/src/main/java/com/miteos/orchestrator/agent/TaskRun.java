@@ -19,6 +19,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -56,6 +57,11 @@ public final class TaskRun {
     private StatusDetail statusDetail;
     private Deployment deployment;
     private TaskStatus statusBeforePause;
+    private boolean pausedByUser;
+    private PendingAction pendingApproval;
+    private final long startedAt = System.nanoTime();
+    private long pausedSince;
+    private long pausedNanos;
     private CompletableFuture<Void> resumed = CompletableFuture.completedFuture(null);
     private final List<String> userMessages = new ArrayList<>();
     private long sequence;
@@ -228,29 +234,34 @@ public final class TaskRun {
 
     /**
      * Passes when the task is not paused; otherwise completes when it is resumed. Agents wait
-     * here at every step boundary, so a pause takes effect at each agent's next step.
+     * here at every step boundary, so a pause takes effect at each agent's next step. Each
+     * waiter gets its own copy of the release, so cancelling one waiter releases no other.
      */
     public synchronized Uni<Void> gate() {
-        return resumed.isDone() ? Uni.createFrom().voidItem() : Uni.createFrom().completionStage(resumed);
+        return resumed.isDone() ? Uni.createFrom().voidItem() : Uni.createFrom().completionStage(resumed.copy());
     }
 
     /** A user pause: the task is paused now, and each agent stops at its next step boundary. */
     public synchronized void pause() {
-        if (status == TaskStatus.PLANNING || status == TaskStatus.RUNNING) {
-            enterPause(StatusDetail.pausedByUser());
+        if (status == TaskStatus.PLANNING || status == TaskStatus.RUNNING || status == TaskStatus.PAUSED) {
+            pausedByUser = true;
+            enterPause();
         }
     }
 
     /** Pauses the task until the user approves {@code action} by resuming it. */
     public synchronized void awaitApproval(PendingAction action) {
         if (!status.isTerminal()) {
-            enterPause(StatusDetail.awaitingApproval(action));
+            pendingApproval = action;
+            enterPause();
         }
     }
 
     /**
-     * Resumes a paused task, approving what it waited for; the message, if any, is kept for the
-     * agents. A task that is not paused is left as it is.
+     * Resumes a paused task; the message, if any, is kept for the agents. A resume first lifts a
+     * user pause; only a resume given while the task visibly awaits approval approves the
+     * action, so a user who unpauses never approves something they were not shown. A task that
+     * is not paused is left as it is.
      */
     public void resume(String message) {
         CompletableFuture<Void> release;
@@ -261,12 +272,28 @@ public final class TaskRun {
             if (message != null) {
                 userMessages.add(message);
             }
+            if (pausedByUser) {
+                pausedByUser = false;
+            } else {
+                pendingApproval = null;
+            }
+            if (pausedByUser || pendingApproval != null) {
+                emitPauseDetail();
+                return;
+            }
             statusDetail = null;
             status = statusBeforePause;
+            accumulatePause();
             emitStatus();
             release = resumed;
         }
         release.complete(null);
+    }
+
+    /** How long the task has been working: time since it started, less the time it was paused. */
+    public synchronized Duration activeTime() {
+        long pausedNow = pausedSince == 0 ? 0 : System.nanoTime() - pausedSince;
+        return Duration.ofNanos(System.nanoTime() - startedAt - pausedNanos - pausedNow);
     }
 
     /** The user's messages from {@code from} on, in the order they were given. */
@@ -281,14 +308,27 @@ public final class TaskRun {
         }
     }
 
-    private void enterPause(StatusDetail detail) {
+    private void enterPause() {
         if (status != TaskStatus.PAUSED) {
             statusBeforePause = status;
             resumed = new CompletableFuture<>();
+            pausedSince = System.nanoTime();
         }
         status = TaskStatus.PAUSED;
-        statusDetail = detail;
+        emitPauseDetail();
+    }
+
+    /** A user pause shows first: it is what a resume lifts first. */
+    private void emitPauseDetail() {
+        statusDetail = pausedByUser ? StatusDetail.pausedByUser() : StatusDetail.awaitingApproval(pendingApproval);
         emitStatus();
+    }
+
+    private void accumulatePause() {
+        if (pausedSince != 0) {
+            pausedNanos += System.nanoTime() - pausedSince;
+            pausedSince = 0;
+        }
     }
 
     public synchronized void complete() {
@@ -342,6 +382,10 @@ public final class TaskRun {
         status = next;
         if (next.isTerminal()) {
             statusDetail = null;
+            if (deployment != null && Deployment.AWAITING_APPROVAL.equals(deployment.status())) {
+                // Nothing was deployed and nothing will be: no approval is pending any more.
+                deployment = null;
+            }
             // Anything still waiting at the gate must not wait for ever; it finds the task ended.
             resumed.complete(null);
         }

@@ -7,6 +7,7 @@ import com.miteos.orchestrator.tool.search.BraveSearchProvider;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -78,6 +79,13 @@ public interface OrchestratorConfig {
 
         @WithDefault("PT15S")
         Duration timeout();
+
+        /**
+         * The buckets {@code s3://} deploy targets may name; none: S3 deploys are refused. Every
+         * deploy writes under {@code <account>/<mode>/} in the bucket, so tenants cannot overwrite
+         * each other.
+         */
+        Optional<List<String>> s3Buckets();
 
         /** How long the signed download URLs in a webhook manifest work. */
         @WithDefault("PT1H")

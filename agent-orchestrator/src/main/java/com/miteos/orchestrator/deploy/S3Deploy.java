@@ -3,6 +3,8 @@ package com.miteos.orchestrator.deploy;
 import com.miteos.orchestrator.agent.StoredFile;
 import com.miteos.orchestrator.agent.TaskRun;
 import com.miteos.orchestrator.storage.FileStore;
+import com.miteos.orchestrator.config.OrchestratorConfig;
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,6 +12,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Deploys to {@code s3://bucket/prefix}: copies every deliverable into that bucket of the same
@@ -21,17 +26,34 @@ public class S3Deploy {
 
     static final String INDEX = "index.html";
 
-    private final FileStore store;
+    private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9._/-]{0,512}");
 
-    public S3Deploy(FileStore store) {
+    private final FileStore store;
+    private final Set<String> allowedBuckets;
+
+    public S3Deploy(FileStore store, OrchestratorConfig config) {
         this.store = store;
+        this.allowedBuckets = config.deploy().s3Buckets().orElse(List.of()).stream()
+                .map(String::strip).filter(b -> !b.isEmpty() && !b.equals(config.s3().bucket()))
+                .collect(Collectors.toUnmodifiableSet());
     }
 
-    /** Answers the URL of the deployed index. */
+    /**
+     * Answers the URL of the deployed index. Only buckets the operator listed are written, and
+     * always under the task owner's own {@code <account>/<mode>/} folder.
+     */
     public Uni<String> deploy(TaskRun run, URI target) {
         String bucket = target.getHost();
+        if (bucket == null || !allowedBuckets.contains(bucket)) {
+            return Uni.createFrom().failure(new DeployFailure("deploy_target_refused",
+                    "This deployment does not publish to bucket " + bucket + " (see MITEOS_DEPLOY_S3_BUCKETS)."));
+        }
         String prefix = target.getPath() == null ? "" : target.getPath().replaceAll("^/+|/+$", "");
-        String base = prefix.isEmpty() ? "" : prefix + "/";
+        if (!PREFIX.matcher(prefix).matches() || List.of(prefix.split("/")).contains("..")) {
+            return Uni.createFrom().failure(new DeployFailure("deploy_target_invalid",
+                    "A deploy prefix may hold letters, digits and . _ - / only, and no '..'."));
+        }
+        String base = run.accountId() + "/" + run.mode().value() + "/" + (prefix.isEmpty() ? "" : prefix + "/");
         List<StoredFile> files = run.files();
         boolean hasIndex = files.stream().anyMatch(f -> f.name().equals(INDEX));
         Uni<Void> copies = Multi.createFrom().iterable(files)
@@ -41,8 +63,10 @@ public class S3Deploy {
         Uni<Void> index = hasIndex ? Uni.createFrom().voidItem()
                 : store.putTo(bucket, base + INDEX, listing(run, files), "text/html");
         return copies.flatMap(done -> index)
-                .onFailure().transform(e -> new DeployFailure("deploy_failed",
-                        "Could not publish to " + target + ": " + rootMessage(e)))
+                .onFailure().transform(e -> {
+                    Log.warnf("task %s: deploy to %s failed: %s", run.taskId(), target, rootMessage(e));
+                    return new DeployFailure("deploy_failed", "Could not publish to " + target + ".");
+                })
                 .map(done -> store.publicUrl(bucket, base + INDEX));
     }
 

@@ -118,7 +118,8 @@ public class WebhookDeploy {
                     .put("name", file.name())
                     .put("type", file.contentType())
                     .put("size_bytes", file.sizeBytes())
-                    .put("download_url", store.signedUrl(file.objectKey(), config.urlValidity()));
+                    .put("download_url", store.signedUrl(file.objectKey(), file.name(), file.contentType(),
+                            config.urlValidity()));
         }
         try {
             return json.writeValueAsBytes(manifest);

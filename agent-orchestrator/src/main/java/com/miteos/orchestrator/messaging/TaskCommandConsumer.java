@@ -30,7 +30,7 @@ public class TaskCommandConsumer {
         if (envelope.payload() instanceof TaskCreated) {
             supervisor.start((EventEnvelope<TaskCreated>) (EventEnvelope<?>) envelope);
         } else if (envelope.payload() instanceof TaskCancelRequested) {
-            supervisor.cancel(envelope.taskId());
+            supervisor.cancel(envelope);
         } else if (envelope.payload() instanceof TaskPauseRequested) {
             supervisor.pause(envelope.taskId());
         } else if (envelope.payload() instanceof TaskResumeRequested resume) {

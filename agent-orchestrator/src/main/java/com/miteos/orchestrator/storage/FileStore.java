@@ -3,6 +3,7 @@ package com.miteos.orchestrator.storage;
 import com.miteos.orchestrator.config.OrchestratorConfig;
 import io.minio.BucketExistsArgs;
 import io.minio.CopyObjectArgs;
+import io.minio.errors.ErrorResponseException;
 import io.minio.CopySource;
 import io.minio.Directive;
 import io.minio.GetPresignedObjectUrlArgs;
@@ -73,11 +74,18 @@ public class FileStore {
         return publicEndpoint + "/" + targetBucket + "/" + key;
     }
 
-    /** A download URL for a stored file that works without credentials until it expires. */
-    public String signedUrl(String key, java.time.Duration validity) {
+    /**
+     * A download URL for a stored file that works without credentials until it expires. It
+     * downloads as an attachment, so an agent-written page never renders where it is opened.
+     */
+    public String signedUrl(String key, String name, String contentType, java.time.Duration validity) {
         try {
             return signer.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder().method(Method.GET)
-                    .bucket(bucket).object(key).expiry((int) validity.toSeconds(), TimeUnit.SECONDS).build());
+                    .bucket(bucket).object(key).expiry((int) validity.toSeconds(), TimeUnit.SECONDS)
+                    .extraQueryParams(java.util.Map.of(
+                            "response-content-disposition", "attachment; filename=\"" + asciiName(name) + "\"",
+                            "response-content-type", contentType))
+                    .build());
         } catch (Exception e) {
             throw new IllegalStateException("cannot sign a URL for " + key, e);
         }
@@ -102,10 +110,23 @@ public class FileStore {
         });
     }
 
+    /** A file name that is safe inside a quoted header parameter. */
+    private static String asciiName(String name) {
+        return name.replaceAll("[^\\x20-\\x7e]|[\"\\\\]", "_");
+    }
+
     private void ensureBucket() throws Exception {
         if (!bucketChecked) {
             if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
-                client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+                try {
+                    client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+                } catch (ErrorResponseException e) {
+                    // Another writer made it between our check and our call: that is what we wanted.
+                    String code = e.errorResponse().code();
+                    if (!"BucketAlreadyOwnedByYou".equals(code) && !"BucketAlreadyExists".equals(code)) {
+                        throw e;
+                    }
+                }
             }
             bucketChecked = true;
         }

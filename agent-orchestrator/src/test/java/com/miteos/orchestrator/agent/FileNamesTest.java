@@ -47,6 +47,15 @@ class FileNamesTest {
     }
 
     @Test
+    void anAbsurdlyLongExtensionIsCutNotFatal() {
+        String name = FileNames.sanitize("x." + "a".repeat(130));
+
+        assertThat(name).hasSize(FileNames.MAX_LENGTH).startsWith("x.aaa");
+        assertThat(FileNames.sanitize("\uD83D\uDE00".repeat(70) + ".md")).hasSizeLessThanOrEqualTo(FileNames.MAX_LENGTH)
+                .endsWith(".md").doesNotContain("\uFFFD");
+    }
+
+    @Test
     void namesAreMadeUniqueWithinATask() {
         assertThat(FileNames.unique("report.md", Set.of("report.md", "report-2.md"))).isEqualTo("report-3.md");
         assertThat(FileNames.unique("notes", Set.of("notes"))).isEqualTo("notes-2");

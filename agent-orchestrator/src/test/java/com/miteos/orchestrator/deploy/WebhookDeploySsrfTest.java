@@ -92,6 +92,11 @@ class WebhookDeploySsrfTest {
             }
 
             @Override
+            public Optional<List<String>> s3Buckets() {
+                return Optional.empty();
+            }
+
+            @Override
             public Duration urlValidity() {
                 return Duration.ofHours(1);
             }

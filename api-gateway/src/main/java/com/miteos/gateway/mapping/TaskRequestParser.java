@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Validates a {@code POST /v1/tasks} body and fills in the defaults (SPEC §8). Every problem
@@ -22,6 +23,8 @@ public final class TaskRequestParser {
 
     public static final int MAX_PROMPT_LENGTH = 32_000;
     static final int MAX_DEPLOY_TARGET_LENGTH = 2_048;
+    private static final Pattern S3_BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    private static final Pattern S3_PREFIX = Pattern.compile("(/[A-Za-z0-9._-]*)*");
     private static final Set<String> TOP_LEVEL = Set.of("prompt", "config");
     private static final Set<String> CONFIG = Set.of("max_agents", "autonomy_level", "auto_deploy", "deploy_target",
             "sandbox");
@@ -137,8 +140,17 @@ public final class TaskRequestParser {
         try {
             URI uri = new URI(target);
             String scheme = uri.getScheme();
-            return uri.getHost() != null && uri.getUserInfo() == null
-                    && ("s3".equals(scheme) || "https".equals(scheme));
+            if (uri.getHost() == null || uri.getUserInfo() != null) {
+                return false;
+            }
+            if ("s3".equals(scheme)) {
+                // A real bucket name, and a plain prefix: no query, no fragment, no ".." segment.
+                String prefix = uri.getRawPath() == null ? "" : uri.getRawPath();
+                return S3_BUCKET.matcher(uri.getHost()).matches() && S3_PREFIX.matcher(prefix).matches()
+                        && !List.of(prefix.split("/")).contains("..")
+                        && uri.getRawQuery() == null && uri.getRawFragment() == null;
+            }
+            return "https".equals(scheme);
         } catch (java.net.URISyntaxException e) {
             return false;
         }

@@ -6,6 +6,7 @@ import com.miteos.model.event.EventJson;
 import com.miteos.model.event.EventPayload;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.vertx.sqlclient.DatabaseException;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.MDC;
 
@@ -31,11 +32,17 @@ public class DeliverableEventConsumer {
     public Uni<Void> consume(String record) {
         EventEnvelope<EventPayload> envelope = EventJson.fromJson(record);
         MDC.put("task_id", envelope.taskId());
-        // A malformed record has already failed above and goes to the dead-letter topic. Anything
-        // else (the database is down, say) is retried in place: skipping it would lose the event.
+        // A malformed record has already failed above and goes to the dead-letter topic, and so
+        // does one the database refuses as data (SQLSTATE class 22): retrying cannot help it.
+        // Anything else (the database is down, say) is retried in place: skipping it would lose
+        // the event.
         return projection.apply(envelope)
-                .onFailure().invoke(e -> Log.warnf("task %s: projecting %s failed, retrying: %s", envelope.taskId(),
-                        envelope.eventId(), e.toString()))
-                .onFailure().retry().withBackOff(RETRY_FIRST, RETRY_MAX).indefinitely();
+                .onFailure(e -> !isRefusedData(e)).invoke(e -> Log.warnf("task %s: projecting %s failed, retrying: %s",
+                        envelope.taskId(), envelope.eventId(), e.toString()))
+                .onFailure(e -> !isRefusedData(e)).retry().withBackOff(RETRY_FIRST, RETRY_MAX).indefinitely();
+    }
+
+    private static boolean isRefusedData(Throwable e) {
+        return e instanceof DatabaseException db && db.getSqlState() != null && db.getSqlState().startsWith("22");
     }
 }
