@@ -175,17 +175,32 @@ class CrashIT {
         return fail("reference task %s did not finish within %s", taskId, REFERENCE_TIMEOUT);
     }
 
-    /** A terminal task's outcome; its files are read only if it is complete. Null if they cannot be read. */
+    /**
+     * A terminal task's outcome; its files are read only if it is complete. The two read models
+     * catch up independently, so the listing is read again (for a little while) until it holds
+     * as many files as the task counts. Null if the files cannot be read.
+     */
+    private static final Duration FILES_CATCH_UP = Duration.ofSeconds(15);
+
     private static TaskOutcome outcome(CrashApi api, String taskId, JsonNode task, Instant deadline)
             throws InterruptedException {
         String status = task.path("status").asText();
         List<String> fileNames = new ArrayList<>();
         if ("complete".equals(status)) {
-            CrashApi.Answer files = api.getPatiently("/v1/tasks/" + taskId + "/deliverables", deadline);
-            if (files == null || files.status() != 200) {
-                return null;
+            int counted = task.path("deliverables_count").asInt();
+            Instant catchUp = Instant.now().plus(FILES_CATCH_UP);
+            while (true) {
+                CrashApi.Answer files = api.getPatiently("/v1/tasks/" + taskId + "/deliverables", deadline);
+                if (files == null || files.status() != 200) {
+                    return null;
+                }
+                fileNames.clear();
+                files.body().forEach(file -> fileNames.add(file.path("name").asText()));
+                if (fileNames.size() >= counted || Instant.now().isAfter(catchUp)) {
+                    break;
+                }
+                Thread.sleep(300);
             }
-            files.body().forEach(file -> fileNames.add(file.path("name").asText()));
         }
         String errorCode = task.path("error").path("code").asText(null);
         return new TaskOutcome(status, errorCode, task.path("cost").decimalValue(), fileNames);
