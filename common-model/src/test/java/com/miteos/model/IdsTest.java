@@ -26,6 +26,19 @@ class IdsTest {
     }
 
     @Test
+    void derivedIdsAreStableWellFormedAndSortWithTheirParent() {
+        String task = Ids.newId(IdPrefix.TASK);
+
+        String file = Ids.derivedId(IdPrefix.DELIVERABLE, task, "report.md");
+
+        assertThat(file).isEqualTo(Ids.derivedId(IdPrefix.DELIVERABLE, task, "report.md"));
+        assertThat(Ids.isValid(IdPrefix.DELIVERABLE, file)).isTrue();
+        assertThat(file.substring(5, 15)).isEqualTo(task.substring(5, 15));
+        assertThat(file).isNotEqualTo(Ids.derivedId(IdPrefix.DELIVERABLE, task, "report-2.md"))
+                .isNotEqualTo(Ids.derivedId(IdPrefix.DELIVERABLE, Ids.newId(IdPrefix.TASK), "report.md"));
+    }
+
+    @Test
     void idsOfAnotherKindOrShapeAreRejected() {
         assertThat(Ids.isValid(IdPrefix.TASK, "dlvr_01hwxyz4k8p3mq9rbn2csved")).isFalse();
         assertThat(Ids.isValid(IdPrefix.TASK, "task_01HWXYZ4K8P3MQ9RBN2CSVED")).isFalse();

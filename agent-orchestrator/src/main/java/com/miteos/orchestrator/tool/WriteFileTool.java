@@ -64,7 +64,9 @@ public class WriteFileTool implements AgentTool {
         if (!reservation.granted()) {
             throw new ToolFailure(reservation.refusal());
         }
-        String id = Ids.newId(IdPrefix.DELIVERABLE);
+        // Within a task a name is unique, so (task, name) names the file: a task run again after a
+        // crash writes the same object and publishes the same deliverable, which is deduplicated.
+        String id = Ids.derivedId(IdPrefix.DELIVERABLE, run.taskId(), reservation.name());
         StoredFile file = new StoredFile(id, reservation.name(), FileNames.contentType(reservation.name()),
                 content.length, run.accountId() + "/" + run.mode().value() + "/" + run.taskId() + "/" + id);
         return store.put(file.objectKey(), content, file.contentType())

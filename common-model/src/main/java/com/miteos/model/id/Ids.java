@@ -1,5 +1,6 @@
 package com.miteos.model.id;
 
+import com.github.f4b6a3.ulid.Ulid;
 import com.github.f4b6a3.ulid.UlidCreator;
 
 import java.util.Locale;
@@ -21,6 +22,19 @@ public final class Ids {
 
     public static String newId(IdPrefix prefix) {
         return prefix.prefix() + "_" + UlidCreator.getMonotonicUlid().toString().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * An id that comes out the same every time it is made from the same parts: for objects a
+     * restarted worker may create again (a file written before a crash is written again under
+     * the same id, so nothing downstream counts it twice). Its time part is the parent's, so it
+     * still sorts with the parent.
+     */
+    public static String derivedId(IdPrefix prefix, String parentId, String... parts) {
+        String parentUlid = parentId.substring(parentId.indexOf('_') + 1);
+        long time = Ulid.isValid(parentUlid) ? Ulid.getTime(parentUlid) : 0L;
+        String ulid = UlidCreator.getHashUlid(time, parentId + "\u0000" + String.join("\u0000", parts)).toString();
+        return prefix.prefix() + "_" + ulid.toLowerCase(Locale.ROOT);
     }
 
     /** Whether {@code id} is a well-formed id of the given kind. */
