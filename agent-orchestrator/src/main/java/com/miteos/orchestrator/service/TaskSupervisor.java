@@ -8,6 +8,7 @@ import com.miteos.orchestrator.agent.TaskEventSink;
 import com.miteos.orchestrator.agent.TaskRun;
 import com.miteos.orchestrator.config.OrchestratorConfig;
 import com.miteos.orchestrator.model.ModelCallException;
+import com.miteos.orchestrator.model.ModelErrors;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -183,7 +184,8 @@ public class TaskSupervisor {
         }
         TaskError error;
         if (failure instanceof ModelCallException e) {
-            error = new TaskError(e.code(), e.getMessage());
+            Log.warnf("task %s: model call failed (%s): %s", run.taskId(), e.code(), e.getMessage());
+            error = new TaskError(e.code(), ModelErrors.publicMessage(e));
         } else if (failure instanceof AgentFailure e) {
             error = new TaskError(e.code(), e.getMessage());
         } else {

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.miteos.orchestrator.tool.SearchProvider;
 import com.miteos.orchestrator.tool.SearchResult;
 import com.miteos.orchestrator.tool.ToolFailure;
+import com.miteos.orchestrator.tool.web.CappedBodySubscriber;
 import io.smallrye.mutiny.Uni;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +25,8 @@ import java.util.List;
 abstract class HttpSearchProvider implements SearchProvider {
 
     static final int MAX_SNIPPET_LENGTH = 500;
+    /** A search answer is a page of results; anything larger is not one. */
+    static final int MAX_ANSWER_BYTES = 1024 * 1024;
 
     private final HttpClient http;
     private final ObjectMapper json;
@@ -49,13 +53,17 @@ abstract class HttpSearchProvider implements SearchProvider {
     @Override
     public Uni<List<SearchResult>> search(String query, int maxResults) {
         HttpRequest request = request(query, maxResults).timeout(timeout).GET().build();
-        return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+        return Uni.createFrom().completionStage(() -> http.sendAsync(request,
+                        info -> new CappedBodySubscriber(MAX_ANSWER_BYTES)))
                 .onFailure().transform(e -> new ToolFailure(name() + " search is unreachable right now"))
                 .map(response -> {
                     if (response.statusCode() != 200) {
                         throw new ToolFailure(name() + " search answered HTTP " + response.statusCode());
                     }
-                    return results(response.body(), maxResults);
+                    if (response.body().truncated()) {
+                        throw new ToolFailure(name() + " search answered more than " + MAX_ANSWER_BYTES + " bytes");
+                    }
+                    return results(new String(response.body().bytes(), StandardCharsets.UTF_8), maxResults);
                 });
     }
 

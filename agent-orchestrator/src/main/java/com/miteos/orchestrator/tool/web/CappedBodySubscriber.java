@@ -18,10 +18,10 @@ import java.util.concurrent.Flow;
  * <p>Buffers are requested one list at a time, so the client never reads far ahead of the
  * limit on our behalf.
  */
-final class CappedBodySubscriber implements HttpResponse.BodySubscriber<CappedBodySubscriber.CappedBody> {
+public final class CappedBodySubscriber implements HttpResponse.BodySubscriber<CappedBodySubscriber.CappedBody> {
 
     /** The bytes read, and whether there were more that were not. */
-    record CappedBody(byte[] bytes, boolean truncated) {
+    public record CappedBody(byte[] bytes, boolean truncated) {
     }
 
     private final int limit;
@@ -29,7 +29,7 @@ final class CappedBodySubscriber implements HttpResponse.BodySubscriber<CappedBo
     private final CompletableFuture<CappedBody> body = new CompletableFuture<>();
     private volatile Flow.Subscription subscription;
 
-    CappedBodySubscriber(int limit) {
+    public CappedBodySubscriber(int limit) {
         this.limit = limit;
     }
 
