@@ -12,6 +12,7 @@ import com.miteos.orchestrator.tool.web.FetchedPage;
 import com.miteos.orchestrator.tool.web.SsrfGuard;
 import com.miteos.orchestrator.tool.web.SsrfPayloads;
 import com.miteos.orchestrator.tool.web.StandInPolicy;
+import com.miteos.orchestrator.tool.web.PinnedHttp;
 import com.miteos.orchestrator.tool.web.StandInSite;
 import com.miteos.orchestrator.tool.web.TestDns;
 import com.miteos.orchestrator.tool.web.UrlFetcher;
@@ -43,10 +44,7 @@ class FetchUrlToolTest {
 
     @BeforeAll
     static void start() throws IOException {
-        assertThat(UrlFetcher.pinsPlainHttp())
-                .as("plain http must be pinned to the vetted address, or these tests would look names up in the "
-                        + "real DNS; run with -Djdk.httpclient.allowRestrictedHeaders=host")
-                .isTrue();
+        PinnedHttp.required();
         internal = new CountingListener("127.0.0.1", 0);
         site = new StandInSite();
     }

@@ -43,10 +43,7 @@ class UrlFetcherTest {
 
     @BeforeAll
     static void start() throws IOException {
-        assertThat(UrlFetcher.pinsPlainHttp())
-                .as("plain http must be pinned to the vetted address, or these tests would look names up in the "
-                        + "real DNS; run with -Djdk.httpclient.allowRestrictedHeaders=host")
-                .isTrue();
+        PinnedHttp.required();
         internal = new CountingListener("127.0.0.1", 0);
         internalV6 = new CountingListener("::1", internal.port());
         // Same port on the stand-in address: a guard that checked only the first address of
