@@ -19,6 +19,8 @@ public interface GatewayConfig {
 
     Limits limits();
 
+    Submissions submissions();
+
     interface Limits {
         /** Unfinished tasks one account may have in one mode; 0 turns the limit off. */
         @WithDefault("100")
@@ -39,6 +41,15 @@ public interface GatewayConfig {
     interface Tasks {
         /** How long {@code POST /v1/tasks} waits for the read model to show a new task. */
         Duration projectionWait();
+    }
+
+    /** The relay that publishes accepted tasks whose {@code task.created} the broker has not acknowledged. */
+    interface Submissions {
+        /** How often the relay looks for unpublished submissions. */
+        Duration relayInterval();
+
+        /** How old an unpublished submission must be before the relay takes it over from its POST. */
+        Duration relayGrace();
     }
 
     /** The per-API-key token bucket; either value 0 turns rate limiting off. */

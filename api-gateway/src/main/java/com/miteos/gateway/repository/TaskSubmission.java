@@ -4,7 +4,10 @@ import com.miteos.model.task.TaskConfig;
 
 import java.time.Instant;
 
-/** A task as the gateway accepted it, before any agent touched it. */
+/**
+ * A task as the gateway accepted it, before any agent touched it. {@code publishedAt} is when the
+ * broker acknowledged its {@code task.created}; null until then.
+ */
 public record TaskSubmission(String taskId, String accountId, String mode, String idempotencyKey,
-        String requestHash, String prompt, TaskConfig config, Instant createdAt) {
+        String requestHash, String prompt, TaskConfig config, Instant createdAt, Instant publishedAt) {
 }

@@ -10,15 +10,20 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /** SQL for accepted tasks. */
 @ApplicationScoped
 public class TaskSubmissionRepository {
 
     private static final String COLUMNS = """
-            task_id, account_id, mode, idempotency_key, request_hash, prompt, config::text AS config, created_at""";
+            task_id, account_id, mode, idempotency_key, request_hash, prompt, config::text AS config, created_at,
+            published_at""";
 
     private final Pool pool;
     private final ObjectMapper json;
@@ -29,7 +34,7 @@ public class TaskSubmissionRepository {
     }
 
     /**
-     * Stores a submission. With an idempotency key that the owner already used, nothing is
+     * Stores a submission, not published yet. With an idempotency key that the owner already used, nothing is
      * stored and the answer is false: the caller must then look up the earlier submission.
      */
     public Uni<Boolean> insert(TaskSubmission s) {
@@ -57,11 +62,31 @@ public class TaskSubmissionRepository {
                 .map(rows -> rows.size() == 0 ? null : toSubmission(rows.iterator().next()));
     }
 
-    /** Forgets a submission that never reached the broker, so that a retry can make it again. */
-    public Uni<Void> delete(String taskId) {
-        return pool.preparedQuery("DELETE FROM task_submissions WHERE task_id = $1")
+    /** Records that the broker acknowledged the submission's {@code task.created}. */
+    public Uni<Void> markPublished(String taskId) {
+        return pool.preparedQuery("UPDATE task_submissions SET published_at = now() WHERE task_id = $1"
+                        + " AND published_at IS NULL")
                 .execute(Tuple.of(taskId))
                 .replaceWithVoid();
+    }
+
+    public Uni<Boolean> isPublished(String taskId) {
+        return pool.preparedQuery("SELECT published_at IS NOT NULL AS published FROM task_submissions"
+                        + " WHERE task_id = $1")
+                .execute(Tuple.of(taskId))
+                .map(rows -> rows.size() == 1 && rows.iterator().next().getBoolean("published"));
+    }
+
+    /** The oldest submissions, accepted before {@code acceptedBefore}, that are not published yet. */
+    public Uni<List<TaskSubmission>> findUnpublished(Instant acceptedBefore, int limit) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM task_submissions"
+                        + " WHERE published_at IS NULL AND created_at < $1 ORDER BY created_at, task_id LIMIT $2")
+                .execute(Tuple.of(acceptedBefore.atOffset(ZoneOffset.UTC), limit))
+                .map(rows -> {
+                    List<TaskSubmission> unpublished = new ArrayList<>(rows.size());
+                    rows.forEach(row -> unpublished.add(toSubmission(row)));
+                    return unpublished;
+                });
     }
 
     private TaskSubmission toSubmission(Row row) {
@@ -69,10 +94,14 @@ public class TaskSubmissionRepository {
             return new TaskSubmission(row.getString("task_id"), row.getString("account_id"), row.getString("mode"),
                     row.getString("idempotency_key"), row.getString("request_hash"), row.getString("prompt"),
                     json.readValue(row.getString("config"), TaskConfig.class),
-                    row.getOffsetDateTime("created_at").toInstant());
+                    row.getOffsetDateTime("created_at").toInstant(), instant(row.getOffsetDateTime("published_at")));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored task config is unreadable", e);
         }
+    }
+
+    private static Instant instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
     }
 
     private String write(TaskConfig config) {

@@ -12,7 +12,6 @@ import com.miteos.gateway.repository.TaskSubmission;
 import com.miteos.gateway.repository.TaskSubmissionRepository;
 import com.miteos.model.event.EventEnvelope;
 import com.miteos.model.event.TaskCancelRequested;
-import com.miteos.model.event.TaskCreated;
 import com.miteos.model.event.TaskPauseRequested;
 import com.miteos.model.event.TaskResumeRequested;
 import com.miteos.model.id.IdPrefix;
@@ -37,22 +36,27 @@ import java.util.List;
 /**
  * The task use cases of the public API. Creating and cancelling publish commands to Kafka;
  * reading goes to the read models. A task the gateway accepted is readable at once: when the
- * read model has not caught up yet, the accepted submission answers for it.
+ * read model has not caught up yet, the accepted submission answers for it. Creating stores the
+ * submission before it publishes, so a submission whose publication fails is delivered later
+ * ({@link SubmissionDelivery}) rather than lost.
  */
 @ApplicationScoped
 public class TaskService {
 
     private final TaskSubmissionRepository submissions;
+    private final SubmissionDelivery delivery;
     private final TaskCommandPublisher publisher;
     private final TaskReadModel readModel;
     private final ObjectMapper json;
     private final Duration projectionWait;
     private final ActiveTaskLimit activeTasks;
 
-    public TaskService(TaskSubmissionRepository submissions, TaskCommandPublisher publisher, TaskReadModel readModel,
-            ObjectMapper json, GatewayConfig config, ActiveTaskLimit activeTasks) {
+    public TaskService(TaskSubmissionRepository submissions, SubmissionDelivery delivery,
+            TaskCommandPublisher publisher, TaskReadModel readModel, ObjectMapper json, GatewayConfig config,
+            ActiveTaskLimit activeTasks) {
         this.activeTasks = activeTasks;
         this.submissions = submissions;
+        this.delivery = delivery;
         this.publisher = publisher;
         this.readModel = readModel;
         this.json = json;
@@ -66,26 +70,28 @@ public class TaskService {
     public Uni<Created> create(Caller caller, NewTask request, String idempotencyKey) {
         TaskSubmission submission = new TaskSubmission(Ids.newId(IdPrefix.TASK), caller.accountId(),
                 caller.mode().value(), idempotencyKey, fingerprint(request), request.prompt(), request.config(),
-                Instant.now().truncatedTo(ChronoUnit.SECONDS));
+                Instant.now().truncatedTo(ChronoUnit.SECONDS), null);
         // A replay must not be refused for being over the limit: its task already exists.
         Uni<Void> room = idempotencyKey == null ? activeTasks.check(caller)
                 : submissions.findByIdempotencyKey(caller, idempotencyKey)
                         .flatMap(earlier -> earlier == null ? activeTasks.check(caller) : Uni.createFrom().voidItem());
         return room.flatMap(ok -> submissions.insert(submission)).flatMap(inserted -> inserted
-                ? publishNew(caller, submission).map(task -> new Created(task, false))
+                ? accept(caller, submission).map(task -> new Created(task, false))
                 : replay(caller, submission));
     }
 
-    private Uni<TaskView> publishNew(Caller caller, TaskSubmission s) {
-        EventEnvelope<TaskCreated> event = EventEnvelope.of(s.taskId(), s.accountId(), caller.mode(), 0,
-                new TaskCreated(s.prompt(), s.config(), s.createdAt()));
-        return publisher.taskCreated(event)
-                .onFailure().call(e -> {
-                    Log.errorf("task %s: the broker did not take task.created: %s", s.taskId(), e.toString());
-                    return submissions.delete(s.taskId());
-                })
-                .onFailure().transform(e -> ApiProblem.unavailable(
-                        "The task could not be accepted right now; it was not created. Please retry."))
+    /**
+     * Publishes a stored submission and answers it once the broker has it. When the broker refuses
+     * it, the submission stays stored, unpublished: the relay or a retry with its Idempotency-Key
+     * delivers it, so the 503 says the task may still run.
+     */
+    private Uni<TaskView> accept(Caller caller, TaskSubmission s) {
+        return delivery.deliver(s)
+                .onFailure().invoke(e -> Log.errorf("task %s: the broker did not take task.created, it stays"
+                        + " queued for the relay: %s", s.taskId(), e.toString()))
+                .onFailure().transform(e -> ApiProblem.unavailable("Task " + s.taskId() + " was stored but could"
+                        + " not be queued right now; it will be queued as soon as possible. Retry with the same"
+                        + " Idempotency-Key, or read the task by its id, rather than submitting it again."))
                 .invoke(() -> Log.infof("task %s: accepted", s.taskId()))
                 // The answer is the task as accepted; waiting for the read model to show it first is
                 // what makes a GET or a list right after this response see the task.
@@ -94,19 +100,21 @@ public class TaskService {
                 .map(projected -> pendingView(s));
     }
 
-    /** Same key again: the same body gets the original response back, a different body a 422. */
+    /**
+     * Same key again: the same body gets the original response back, a different body a 422. An
+     * original the broker does not have yet (its publication failed, or is still under way) is
+     * published first, so that a replay too answers only for a task that cannot be lost.
+     */
     private Uni<Created> replay(Caller caller, TaskSubmission attempt) {
         return submissions.findByIdempotencyKey(caller, attempt.idempotencyKey()).flatMap(original -> {
-            if (original == null) {
-                // The original attempt failed and was rolled back in between: a plain retry is safe.
-                return create(caller, new NewTask(attempt.prompt(), attempt.config()), attempt.idempotencyKey());
-            }
             if (!original.requestHash().equals(attempt.requestHash())) {
                 return Uni.createFrom().failure(new ApiProblem(422, "idempotency-key-reused",
                         "Idempotency key reused",
                         "This Idempotency-Key was already used with a different request body."));
             }
-            return Uni.createFrom().item(new Created(pendingView(original), true));
+            Uni<TaskView> answer = original.publishedAt() != null ? Uni.createFrom().item(pendingView(original))
+                    : accept(caller, original);
+            return answer.map(task -> new Created(task, true));
         });
     }
 

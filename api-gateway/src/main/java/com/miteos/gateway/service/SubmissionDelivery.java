@@ -1,0 +1,69 @@
+package com.miteos.gateway.service;
+
+import com.miteos.gateway.messaging.TaskCommandPublisher;
+import com.miteos.gateway.repository.TaskSubmission;
+import com.miteos.gateway.repository.TaskSubmissionRepository;
+import com.miteos.model.event.EventEnvelope;
+import com.miteos.model.event.EventTypes;
+import com.miteos.model.event.TaskCreated;
+import com.miteos.model.id.IdPrefix;
+import com.miteos.model.id.Ids;
+import com.miteos.model.task.Mode;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Hands a stored submission's {@code task.created} to the broker and stamps it published once the
+ * broker acknowledged it. The submission is written first, so a task the gateway answered for is
+ * never lost: whatever is left unpublished (a refused record, a gateway that died in between) is
+ * delivered later by {@link SubmissionRelay} or by a retry with the same Idempotency-Key.
+ *
+ * <p>The event is rebuilt from the submission alone, with an event id derived from the task id,
+ * so every delivery of one task publishes the same event, and consumers deduplicate a repeat.
+ * Deliveries of one task on this instance share the one in flight (concurrent retries, the relay),
+ * and a delivery that finds the submission published by now publishes nothing.
+ */
+@ApplicationScoped
+public class SubmissionDelivery {
+
+    private final TaskSubmissionRepository submissions;
+    private final TaskCommandPublisher publisher;
+    private final ConcurrentMap<String, Uni<Void>> inFlight = new ConcurrentHashMap<>();
+
+    public SubmissionDelivery(TaskSubmissionRepository submissions, TaskCommandPublisher publisher) {
+        this.submissions = submissions;
+        this.publisher = publisher;
+    }
+
+    /** Completes once the broker has the submission's {@code task.created}; fails if it refused it. */
+    public Uni<Void> deliver(TaskSubmission s) {
+        return Uni.createFrom().deferred(() -> inFlight.computeIfAbsent(s.taskId(), id -> publishUnlessPublished(s)
+                .onTermination().invoke(() -> inFlight.remove(id))
+                .memoize().indefinitely()));
+    }
+
+    private Uni<Void> publishUnlessPublished(TaskSubmission s) {
+        return submissions.isPublished(s.taskId()).flatMap(published -> published
+                ? Uni.createFrom().voidItem()
+                : publisher.taskCreated(event(s)).call(() -> markPublished(s)));
+    }
+
+    /** The broker has the record: a stamp that fails only means the relay will publish it once more. */
+    private Uni<Void> markPublished(TaskSubmission s) {
+        return submissions.markPublished(s.taskId())
+                .onFailure().invoke(e -> Log.warnf("task %s: published but not marked published: %s", s.taskId(),
+                        e.toString()))
+                .onFailure().recoverWithNull();
+    }
+
+    /** The submission's {@code task.created}, the same at every delivery. */
+    private static EventEnvelope<TaskCreated> event(TaskSubmission s) {
+        return new EventEnvelope<>(Ids.derivedId(IdPrefix.EVENT, s.taskId(), EventTypes.TASK_CREATED),
+                EventTypes.TASK_CREATED, s.taskId(), s.accountId(), Mode.of(s.mode()), 0, s.createdAt(),
+                new TaskCreated(s.prompt(), s.config(), s.createdAt()));
+    }
+}
