@@ -51,7 +51,7 @@
 : "${MITEOS_DB_PASSWORD=}";       export MITEOS_DB_PASSWORD   # empty is a valid value (trust auth)
 # One database per service; ./miteos sets MITEOS_DB_NAME for each service process. The
 # *_test databases belong to the @QuarkusTest suites, which wipe them at every start.
-: "${MITEOS_DB_NAMES:=miteos_gateway miteos_tasks miteos_orchestrator miteos_deliverables miteos_gateway_test miteos_tasks_test miteos_deliverables_test}"; export MITEOS_DB_NAMES
+: "${MITEOS_DB_NAMES:=miteos_gateway miteos_tasks miteos_orchestrator miteos_deliverables miteos_gateway_test miteos_tasks_test miteos_deliverables_test miteos_orchestrator_test}"; export MITEOS_DB_NAMES
 
 # --- Secrets -------------------------------------------------------------------------------
 # MITEOS_ADMIN_TOKEN: when unset, ./miteos generates one into .miteos/admin-token (mode 600)

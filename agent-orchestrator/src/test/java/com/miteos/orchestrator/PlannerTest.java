@@ -4,6 +4,7 @@ import com.miteos.model.task.Mode;
 import com.miteos.model.task.TaskConfig;
 import com.miteos.orchestrator.agent.Planner;
 import com.miteos.orchestrator.agent.TaskRun;
+import com.miteos.orchestrator.agent.TaskJournal;
 import com.miteos.orchestrator.agent.WorkItem;
 import com.miteos.orchestrator.model.ModelCall;
 import com.miteos.orchestrator.model.ModelCallException;
@@ -75,7 +76,7 @@ class PlannerTest {
 
     private static TaskRun run(int maxAgents) {
         return new TaskRun("task_planner_test", "acct_test", Mode.TEST, "Compare vector databases.",
-                new TaskConfig(maxAgents, 90, false, null, null), event -> { });
+                new TaskConfig(maxAgents, 90, false, null, null), TaskJournal.events(event -> { }));
     }
 
     /** Answers its scripted texts in order, and keeps every call. */

@@ -18,6 +18,8 @@ import com.miteos.orchestrator.tool.ToolNames;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.ChatMessageDeserializer;
+import dev.langchain4j.data.message.ChatMessageSerializer;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
@@ -25,6 +27,7 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,15 +57,62 @@ public class AgentLoop {
         this.maxSteps = config.agents().maxSteps();
     }
 
-    /** Who runs the loop, with which model, for what, and with which tools. */
-    public record Assignment(TaskRun run, String agentId, String agentType, ModelPurpose purpose,
-            ModelProvider model, ToolContext context, List<String> toolNames) {
+    /**
+     * Who runs the loop, with which model, for what, and with which tools. {@code conversation}
+     * names its checkpoints: the agent's id, or {@link Checkpoint#synthesis} of it; the agent
+     * shows {@code finishedAs} when the conversation is over (null: it stays as it is).
+     */
+    public record Assignment(TaskRun run, String agentId, String agentType, String conversation, ModelPurpose purpose,
+            ModelProvider model, ToolContext context, List<String> toolNames, AgentStatus finishedAs) {
     }
 
-    /** Runs the loop from the opening messages; answers the agent's final summary. */
+    /**
+     * Runs the loop from the opening messages, or from the conversation's checkpoint when the
+     * run was restored: a finished conversation answers its summary again, tool calls the model
+     * asked for and that did not complete run now, and otherwise the next step asks the model.
+     * Answers the agent's final summary.
+     */
     public Uni<String> run(Assignment assignment, List<ChatMessage> opening) {
         List<AgentTool> offered = tools.offer(assignment.toolNames(), assignment.context());
-        return step(assignment, offered, new Conversation(opening), 1);
+        Optional<Checkpoint> saved = assignment.run().checkpoint(assignment.conversation());
+        if (saved.isEmpty()) {
+            return step(assignment, offered, new Conversation(opening, 0), 1);
+        }
+        Checkpoint checkpoint = saved.get();
+        if (checkpoint.finished()) {
+            return Uni.createFrom().item(checkpoint.summary());
+        }
+        Conversation conversation = new Conversation(ChatMessageDeserializer.messagesFromJson(checkpoint.messages()),
+                checkpoint.userMessagesSeen());
+        Log.infof("task %s: %s resumes after step %d", assignment.run().taskId(), assignment.conversation(),
+                checkpoint.step());
+        return resume(assignment, offered, conversation, checkpoint.step());
+    }
+
+    private Uni<String> resume(Assignment a, List<AgentTool> offered, Conversation conversation, int step) {
+        List<ChatMessage> messages = conversation.messages;
+        int answerAt = messages.size() - 1;
+        while (answerAt >= 0 && messages.get(answerAt) instanceof ToolExecutionResultMessage) {
+            answerAt--;
+        }
+        if (answerAt < 0 || !(messages.get(answerAt) instanceof AiMessage answer)) {
+            return step(a, offered, conversation, step + 1);
+        }
+        if (!answer.hasToolExecutionRequests()) {
+            return finish(a, conversation, step, answer.text() == null ? "" : answer.text());
+        }
+        List<ToolExecutionRequest> requests = answer.toolExecutionRequests();
+        int done = messages.size() - 1 - answerAt;
+        Optional<String> finished = requests.subList(0, Math.min(done, requests.size())).stream()
+                .filter(r -> ToolNames.FINISH.equals(r.name()))
+                .map(this::arguments).filter(java.util.Objects::nonNull)
+                .map(FinishTool::summary).findFirst();
+        if (finished.isPresent()) {
+            return finish(a, conversation, step, finished.get());
+        }
+        return runTools(a, offered, conversation, requests, done, step)
+                .flatMap(summary -> summary != null ? finish(a, conversation, step, summary)
+                        : step(a, offered, conversation, step + 1));
     }
 
     /** An agent's messages so far, and how many of the user's messages it has been shown. */
@@ -70,8 +120,14 @@ public class AgentLoop {
         final List<ChatMessage> messages;
         int userMessagesSeen;
 
-        Conversation(List<ChatMessage> opening) {
+        Conversation(List<ChatMessage> opening, int userMessagesSeen) {
             this.messages = new ArrayList<>(opening);
+            this.userMessagesSeen = userMessagesSeen;
+        }
+
+        Checkpoint checkpoint(String name, int step, String summary) {
+            return new Checkpoint(name, step, ChatMessageSerializer.messagesToJson(messages), userMessagesSeen,
+                    summary);
         }
     }
 
@@ -108,20 +164,33 @@ public class AgentLoop {
         return stepDelay(a.run())
                 .flatMap(ignored -> a.model().chat(call))
                 .flatMap(response -> {
-                    costs.chargeModelCall(a.run(), a.agentId(), a.model().modelName(a.purpose()),
-                            response.tokenUsage());
                     AiMessage answer = response.aiMessage();
                     conversation.messages.add(answer);
+                    // The answer and its cost are recorded together before anything acts on it.
+                    return a.run().modelAnswered(a.agentId(), conversation.checkpoint(a.conversation(), step, null),
+                                    costs.modelCall(a.model().modelName(a.purpose()), response.tokenUsage()),
+                                    CostMeter.tokensUsed(response.tokenUsage()))
+                            .invoke(costs::checkTokenBudget)
+                            .replaceWith(answer);
+                })
+                .flatMap(answer -> {
                     if (!answer.hasToolExecutionRequests()) {
-                        return Uni.createFrom().item(answer.text() == null ? "" : answer.text());
+                        return finish(a, conversation, step, answer.text() == null ? "" : answer.text());
                     }
                     return runTools(a, offered, conversation, answer.toolExecutionRequests(), 0, step)
-                            .flatMap(summary -> summary != null ? Uni.createFrom().item(summary)
+                            .flatMap(summary -> summary != null ? finish(a, conversation, step, summary)
                                     : step(a, offered, conversation, step + 1));
                 });
     }
 
-    /** Runs the requested tools in order; answers the summary if one of them was finish, else null. */
+    /** The conversation is over: its summary is recorded, so a restart does not run it again. */
+    private Uni<String> finish(Assignment a, Conversation conversation, int step, String summary) {
+        return a.run().conversationFinished(a.agentId(), conversation.checkpoint(a.conversation(), step, summary),
+                        a.finishedAs())
+                .replaceWith(summary);
+    }
+
+    /** Runs the requested tools in order from {@code index}; answers the summary if one of them was finish, else null. */
     private Uni<String> runTools(Assignment a, List<AgentTool> offered, Conversation conversation,
             List<ToolExecutionRequest> requests, int index, int step) {
         if (index == requests.size()) {
@@ -133,12 +202,14 @@ public class AgentLoop {
         a.run().agent(a.agentId(), AgentStatus.ACTING, tool.map(AgentTool::name).orElse(null), progress(step - 1));
         JsonNode arguments = arguments(request);
         Uni<String> result = tool
-                .map(found -> invoke(found, arguments, a.context()))
+                .map(found -> invoke(found, arguments, a.context().forCall(request.id())))
                 .orElseGet(() -> Uni.createFrom().item(ToolResults.error(request.name(),
                         "There is no tool named '" + request.name() + "' here.")));
         return result.flatMap(text -> {
             conversation.messages.add(ToolExecutionResultMessage.from(request, text));
-            tool.ifPresent(found -> a.run().charge(a.agentId(), costs.toolCall(found.name())));
+            BigDecimal fee = tool.map(found -> costs.toolCall(found.name())).orElse(BigDecimal.ZERO);
+            return a.run().toolDone(a.agentId(), conversation.checkpoint(a.conversation(), step, null), fee);
+        }).flatMap(recorded -> {
             if (ToolNames.FINISH.equals(request.name()) && arguments != null) {
                 return Uni.createFrom().item(FinishTool.summary(arguments));
             }

@@ -15,6 +15,7 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -47,35 +48,49 @@ public class Planner {
         this.costs = costs;
     }
 
+    /**
+     * Makes the plan and records it in the run together with the cost of the calls that made it,
+     * so a plan interrupted by a crash is made (and paid) once.
+     */
     public Uni<List<WorkItem>> plan(TaskRun run, ModelProvider model) {
         int maxAgents = run.config().maxAgents();
+        Spent spent = new Spent();
         List<ChatMessage> messages = new ArrayList<>(List.of(
                 SystemMessage.from(INSTRUCTIONS.formatted(maxAgents)),
                 UserMessage.from(run.prompt())));
-        return ask(run, model, messages).flatMap(answer -> {
+        return ask(run, model, messages, spent).flatMap(answer -> {
             try {
                 return Uni.createFrom().item(parse(answer.text(), maxAgents));
             } catch (InvalidPlan invalid) {
                 messages.add(answer);
                 messages.add(UserMessage.from("That plan is invalid: " + invalid.getMessage()
                         + ". Answer again with only the JSON object."));
-                return ask(run, model, messages).map(repaired -> {
+                return ask(run, model, messages, spent).map(repaired -> {
                     try {
                         return parse(repaired.text(), maxAgents);
                     } catch (InvalidPlan stillInvalid) {
+                        run.charge(null, spent.credits);
                         throw new ModelCallException("invalid_plan",
                                 "The model could not produce a valid plan: " + stillInvalid.getMessage());
                     }
                 });
             }
-        });
+        }).invoke(plan -> run.planned(plan, spent.credits, spent.tokens));
     }
 
-    private Uni<AiMessage> ask(TaskRun run, ModelProvider model, List<ChatMessage> messages) {
+    /** What the planner's calls cost so far. */
+    private static final class Spent {
+        BigDecimal credits = BigDecimal.ZERO;
+        long tokens;
+    }
+
+    private Uni<AiMessage> ask(TaskRun run, ModelProvider model, List<ChatMessage> messages, Spent spent) {
         ModelCall call = new ModelCall(ModelPurpose.PLAN, run.taskId(), null, run.config().maxAgents(),
                 run.config().sandbox(), ChatRequest.builder().messages(List.copyOf(messages)).build());
         return model.chat(call).map(response -> {
-            costs.chargeModelCall(run, null, model.modelName(ModelPurpose.PLAN), response.tokenUsage());
+            spent.credits = spent.credits.add(costs.modelCall(model.modelName(ModelPurpose.PLAN),
+                    response.tokenUsage()));
+            spent.tokens += CostMeter.tokensUsed(response.tokenUsage());
             return response.aiMessage();
         });
     }

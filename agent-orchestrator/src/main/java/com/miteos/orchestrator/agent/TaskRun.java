@@ -23,21 +23,28 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The live state of one task while the orchestrator runs it, and the only place that changes
- * it. Every change is published at once as a full {@link TaskStatusChanged} snapshot with the
- * next sequence number; the lock makes changes and their events happen in one order.
+ * it. Each public change is one {@link JournalEntry}: the state after it, the full
+ * {@link TaskStatusChanged} snapshot (and any deliverable) with the next sequence numbers, and
+ * the agent checkpoint it completed, written together. The lock makes changes and their entries
+ * happen in one order.
  *
  * <p>Once the task is terminal nothing changes any more: late agent updates, costs and files
- * of a cancelled task are dropped, which is what makes cancel "charge nothing more".
+ * of a cancelled task are dropped, which is what makes cancel "charge nothing more". A suspended
+ * run (the orchestrator is stopping) records nothing more either: it goes on from its last
+ * entry when resumed.
  */
 public final class TaskRun {
 
@@ -46,11 +53,15 @@ public final class TaskRun {
     private final Mode mode;
     private final String prompt;
     private final TaskConfig config;
-    private final TaskEventSink sink;
+    private final TaskJournal journal;
 
     private TaskStatus status = TaskStatus.PENDING;
+    private List<WorkItem> plan;
+    private boolean planApproved;
     private final Map<String, AgentState> agents = new LinkedHashMap<>();
     private final Map<String, StoredFile> files = new LinkedHashMap<>();
+    private final Map<String, String> filesByCall = new LinkedHashMap<>();
+    private Integer filesBeforeSynthesis;
     private BigDecimal cost = BigDecimal.ZERO;
     private long tokens;
     private TaskError error;
@@ -59,24 +70,65 @@ public final class TaskRun {
     private TaskStatus statusBeforePause;
     private boolean pausedByUser;
     private PendingAction pendingApproval;
-    private final long startedAt = System.nanoTime();
+    private long startedAt = System.currentTimeMillis();
     private long pausedSince;
-    private long pausedNanos;
+    private long pausedMillis;
     private CompletableFuture<Void> resumed = CompletableFuture.completedFuture(null);
     private final List<String> userMessages = new ArrayList<>();
     private long sequence;
     private long reservedBytes;
-    private int reservedFiles;
-    private final Set<String> reservedNames = new HashSet<>();
+    private final Set<String> reservedNames = new LinkedHashSet<>();
+    private final Map<String, Checkpoint> checkpoints = new LinkedHashMap<>();
     private final List<Cancellable> work = new ArrayList<>();
+    private final List<EventEnvelope<?>> unrecorded = new ArrayList<>();
+    private boolean suspended;
 
-    public TaskRun(String taskId, String accountId, Mode mode, String prompt, TaskConfig config, TaskEventSink sink) {
+    public TaskRun(String taskId, String accountId, Mode mode, String prompt, TaskConfig config, TaskJournal journal) {
         this.taskId = taskId;
         this.accountId = accountId;
         this.mode = mode;
         this.prompt = prompt;
         this.config = config;
-        this.sink = sink;
+        this.journal = journal;
+    }
+
+    /** A run that goes on from its last recorded state and agent checkpoints. */
+    public static TaskRun restore(String taskId, String accountId, Mode mode, String prompt, TaskConfig config,
+            TaskJournal journal, RunState state, List<Checkpoint> checkpoints) {
+        TaskRun run = new TaskRun(taskId, accountId, mode, prompt, config, journal);
+        if (state != null) {
+            run.load(state);
+        }
+        checkpoints.forEach(c -> run.checkpoints.put(c.conversation(), c));
+        return run;
+    }
+
+    private void load(RunState state) {
+        status = state.status();
+        statusBeforePause = state.statusBeforePause();
+        sequence = state.sequence();
+        plan = state.plan();
+        planApproved = state.planApproved();
+        state.agents().forEach(a -> agents.put(a.id(), a));
+        state.files().forEach(f -> files.put(f.name(), f));
+        filesByCall.putAll(state.filesByCall());
+        filesBeforeSynthesis = state.filesBeforeSynthesis();
+        cost = state.cost();
+        tokens = state.tokens();
+        error = state.error();
+        statusDetail = state.statusDetail();
+        deployment = state.deployment();
+        pausedByUser = state.pausedByUser();
+        pendingApproval = state.pendingApproval();
+        userMessages.addAll(state.userMessages());
+        reservedNames.addAll(state.reservedNames());
+        reservedBytes = state.reservedBytes();
+        startedAt = state.startedAtMillis();
+        pausedMillis = state.pausedMillis();
+        pausedSince = state.pausedSinceMillis();
+        if (status == TaskStatus.PAUSED) {
+            resumed = new CompletableFuture<>();
+        }
     }
 
     public String taskId() {
@@ -107,6 +159,11 @@ public final class TaskRun {
         return status.isTerminal();
     }
 
+    /** Whether the run was stopped for a shutdown; its task goes on when it is resumed. */
+    public synchronized boolean isSuspended() {
+        return suspended;
+    }
+
     public synchronized BigDecimal cost() {
         return cost;
     }
@@ -119,11 +176,29 @@ public final class TaskRun {
         return Optional.ofNullable(files.get(name));
     }
 
+    /** The plan, once the planner made it (also after a restart). */
+    public synchronized List<WorkItem> plan() {
+        return plan;
+    }
+
+    public synchronized boolean planApproved() {
+        return planApproved;
+    }
+
+    /** The last checkpoint of a conversation, when the run was restored from one. */
+    public synchronized Optional<Checkpoint> checkpoint(String conversation) {
+        return Optional.ofNullable(checkpoints.get(conversation));
+    }
+
+    public synchronized Optional<Deployment> deployment() {
+        return Optional.ofNullable(deployment);
+    }
+
     /** Keeps a handle on running work, so that cancelling the task stops it. */
     public void track(Cancellable cancellable) {
         boolean cancelNow;
         synchronized (this) {
-            cancelNow = status.isTerminal();
+            cancelNow = status.isTerminal() || suspended;
             if (!cancelNow) {
                 work.add(cancellable);
             }
@@ -133,14 +208,33 @@ public final class TaskRun {
         }
     }
 
+    /** Planning starts; a restored run that is past it stays where it is. */
     public synchronized void planning() {
-        move(TaskStatus.PLANNING);
+        if (status == TaskStatus.PENDING || status == TaskStatus.PAUSED && statusBeforePause == TaskStatus.PENDING) {
+            move(TaskStatus.PLANNING);
+            record();
+        }
     }
 
-    /** The plan is made: one queued agent per work item, and the task is running. */
+    /** The planner made the plan; its model calls are charged together with it. */
+    public synchronized void planned(List<WorkItem> items, BigDecimal credits, long tokensUsed) {
+        if (status.isTerminal()) {
+            return;
+        }
+        plan = List.copyOf(items);
+        tokens += tokensUsed;
+        addCost(null, credits);
+        emitStatus();
+        record();
+    }
+
+    /** The plan is made: one queued agent per work item, and the task is running. A restored run keeps its agents. */
     public synchronized List<String> startAgents(List<String> types) {
         if (status.isTerminal()) {
             return List.of();
+        }
+        if (!agents.isEmpty()) {
+            return List.copyOf(agents.keySet());
         }
         List<String> ids = new ArrayList<>();
         for (String type : types) {
@@ -149,24 +243,86 @@ public final class TaskRun {
             ids.add(id);
         }
         move(TaskStatus.RUNNING);
+        record();
         return ids;
     }
 
     public synchronized void agent(String agentId, AgentStatus agentStatus, String currentTool, int progress) {
+        if (setAgent(agentId, agentStatus, currentTool, progress)) {
+            emitStatus();
+            record();
+        }
+    }
+
+    private boolean setAgent(String agentId, AgentStatus agentStatus, String currentTool, int progress) {
         AgentState current = agents.get(agentId);
         if (status.isTerminal() || current == null || current.status().isFinished()) {
-            return;
+            return false;
         }
         // Progress never goes backwards, whatever order updates arrive in.
         agents.put(agentId, new AgentState(agentId, current.type(), agentStatus, currentTool,
                 Math.max(current.progress(), progress), current.cost()));
-        emitStatus();
+        return true;
     }
 
-    /** Adds model tokens to the task's total; answers the new total. */
-    public synchronized long addTokens(long count) {
-        tokens += count;
-        return tokens;
+    /**
+     * A model call of an agent answered: its cost and the conversation that now holds the answer
+     * are recorded together, so a call repeated after a crash is never counted twice. Answers the
+     * task's token total once the record is durable.
+     */
+    public Uni<Long> modelAnswered(String agentId, Checkpoint checkpoint, BigDecimal credits, long tokensUsed) {
+        CompletionStage<Void> durable;
+        long total;
+        synchronized (this) {
+            if (status.isTerminal()) {
+                return ended();
+            }
+            tokens += tokensUsed;
+            total = tokens;
+            addCost(agentId, credits);
+            checkpoints.put(checkpoint.conversation(), checkpoint);
+            emitStatus();
+            durable = record(checkpoint);
+        }
+        return Uni.createFrom().completionStage(durable).replaceWith(total);
+    }
+
+    /** A tool call of an agent completed: its fee and the conversation holding its result, together. */
+    public Uni<Void> toolDone(String agentId, Checkpoint checkpoint, BigDecimal credits) {
+        CompletionStage<Void> durable;
+        synchronized (this) {
+            if (status.isTerminal()) {
+                return ended();
+            }
+            addCost(agentId, credits);
+            checkpoints.put(checkpoint.conversation(), checkpoint);
+            if (credits.signum() > 0) {
+                emitStatus();
+            }
+            durable = record(checkpoint);
+        }
+        return Uni.createFrom().completionStage(durable);
+    }
+
+    /** A conversation finished with a summary; the agent shows {@code agentStatus} (if any) from now on. */
+    public Uni<Void> conversationFinished(String agentId, Checkpoint checkpoint, AgentStatus agentStatus) {
+        CompletionStage<Void> durable;
+        synchronized (this) {
+            if (status.isTerminal()) {
+                return ended();
+            }
+            checkpoints.put(checkpoint.conversation(), checkpoint);
+            if (agentStatus != null
+                    && setAgent(agentId, agentStatus, null, agentStatus == AgentStatus.DONE ? 100 : 0)) {
+                emitStatus();
+            }
+            durable = record(checkpoint);
+        }
+        return Uni.createFrom().completionStage(durable);
+    }
+
+    private <T> Uni<T> ended() {
+        return Uni.createFrom().failure(new CancellationException("task " + taskId + " has ended"));
     }
 
     /**
@@ -178,16 +334,24 @@ public final class TaskRun {
             return false;
         }
         if (credits.signum() > 0) {
-            cost = cost.add(credits);
-            AgentState agent = agentId == null ? null : agents.get(agentId);
-            if (agent != null) {
-                BigDecimal spent = agent.cost() == null ? credits : agent.cost().add(credits);
-                agents.put(agentId, new AgentState(agentId, agent.type(), agent.status(), agent.currentTool(),
-                        agent.progress(), spent.stripTrailingZeros()));
-            }
+            addCost(agentId, credits);
             emitStatus();
+            record();
         }
         return true;
+    }
+
+    private void addCost(String agentId, BigDecimal credits) {
+        if (credits.signum() <= 0) {
+            return;
+        }
+        cost = cost.add(credits);
+        AgentState agent = agentId == null ? null : agents.get(agentId);
+        if (agent != null) {
+            BigDecimal spent = agent.cost() == null ? credits : agent.cost().add(credits);
+            agents.put(agentId, new AgentState(agentId, agent.type(), agent.status(), agent.currentTool(),
+                    agent.progress(), spent.stripTrailingZeros()));
+        }
     }
 
     /** The answer to a file reservation: the name to store under, or why there is no room. */
@@ -203,28 +367,47 @@ public final class TaskRun {
         if (status.isTerminal()) {
             return new FileReservation(null, "the task has ended");
         }
-        if (reservedFiles >= maxCount) {
+        if (reservedNames.size() >= maxCount) {
             return new FileReservation(null, "this task may write at most " + maxCount + " files");
         }
         if (reservedBytes + bytes > maxTotalBytes) {
             return new FileReservation(null, "this task may write at most " + maxTotalBytes + " bytes in all");
         }
-        reservedFiles++;
         reservedBytes += bytes;
-        String unique = FileNames.unique(name, reservedNames);
+        String unique = FileNames.unique(name, new HashSet<>(reservedNames));
         reservedNames.add(unique);
         return new FileReservation(unique, null);
     }
 
-    /** A file is stored: publish it as a deliverable and count it. Dropped if the task has ended. */
-    public synchronized boolean fileStored(StoredFile file, String agentId) {
+    /** How many files the task had when the writer's synthesis first started. */
+    public synchronized int filesBeforeSynthesis() {
+        if (filesBeforeSynthesis == null) {
+            filesBeforeSynthesis = files.size();
+        }
+        return filesBeforeSynthesis;
+    }
+
+    /** The file a tool call stored, if it did: a call repeated after a crash must not store another. */
+    public synchronized Optional<StoredFile> fileStoredBy(String callId) {
+        return Optional.ofNullable(callId == null ? null : filesByCall.get(callId)).map(files::get);
+    }
+
+    /**
+     * A file is stored: publish it as a deliverable and count it. Dropped if the task has ended.
+     * {@code callId} is the tool call that stored it, if any.
+     */
+    public synchronized boolean fileStored(StoredFile file, String agentId, String callId) {
         if (status.isTerminal()) {
             return false;
         }
         files.put(file.name(), file);
+        if (callId != null) {
+            filesByCall.put(callId, file.name());
+        }
         emit(new DeliverableCreated(file.deliverableId(), agentId, file.name(), file.contentType(), file.sizeBytes(),
                 file.objectKey(), now()));
         emitStatus();
+        record();
         return true;
     }
 
@@ -243,9 +426,10 @@ public final class TaskRun {
 
     /** A user pause: the task is paused now, and each agent stops at its next step boundary. */
     public synchronized void pause() {
-        if (status == TaskStatus.PLANNING || status == TaskStatus.RUNNING || status == TaskStatus.PAUSED) {
+        if (status == TaskStatus.PENDING || status == TaskStatus.PLANNING || status == TaskStatus.RUNNING || status == TaskStatus.PAUSED) {
             pausedByUser = true;
             enterPause();
+            record();
         }
     }
 
@@ -254,7 +438,13 @@ public final class TaskRun {
         if (!status.isTerminal()) {
             pendingApproval = action;
             enterPause();
+            record();
         }
+    }
+
+    /** Whether the task is paused for the user to approve an action of this type (also after a restart). */
+    public synchronized boolean awaitsApproval(String actionType) {
+        return status == TaskStatus.PAUSED && pendingApproval != null && actionType.equals(pendingApproval.type());
     }
 
     /**
@@ -275,25 +465,31 @@ public final class TaskRun {
             if (pausedByUser) {
                 pausedByUser = false;
             } else {
+                if (pendingApproval != null && PendingAction.PLAN.equals(pendingApproval.type())) {
+                    planApproved = true;
+                }
                 pendingApproval = null;
             }
             if (pausedByUser || pendingApproval != null) {
                 emitPauseDetail();
+                record();
                 return;
             }
             statusDetail = null;
             status = statusBeforePause;
             accumulatePause();
             emitStatus();
+            record();
             release = resumed;
         }
         release.complete(null);
     }
 
-    /** How long the task has been working: time since it started, less the time it was paused. */
+    /** How long the task has been working: wall-clock time since it started, less the time it was paused. */
     public synchronized Duration activeTime() {
-        long pausedNow = pausedSince == 0 ? 0 : System.nanoTime() - pausedSince;
-        return Duration.ofNanos(System.nanoTime() - startedAt - pausedNanos - pausedNow);
+        long now = System.currentTimeMillis();
+        long pausedNow = pausedSince == 0 ? 0 : now - pausedSince;
+        return Duration.ofMillis(now - startedAt - pausedMillis - pausedNow);
     }
 
     /** The user's messages from {@code from} on, in the order they were given. */
@@ -305,6 +501,7 @@ public final class TaskRun {
         if (!status.isTerminal()) {
             deployment = outcome;
             emitStatus();
+            record();
         }
     }
 
@@ -312,7 +509,7 @@ public final class TaskRun {
         if (status != TaskStatus.PAUSED) {
             statusBeforePause = status;
             resumed = new CompletableFuture<>();
-            pausedSince = System.nanoTime();
+            pausedSince = System.currentTimeMillis();
         }
         status = TaskStatus.PAUSED;
         emitPauseDetail();
@@ -326,7 +523,7 @@ public final class TaskRun {
 
     private void accumulatePause() {
         if (pausedSince != 0) {
-            pausedNanos += System.nanoTime() - pausedSince;
+            pausedMillis += System.currentTimeMillis() - pausedSince;
             pausedSince = 0;
         }
     }
@@ -334,17 +531,19 @@ public final class TaskRun {
     public synchronized void complete() {
         finishAgents(AgentStatus.DONE);
         move(TaskStatus.COMPLETE);
+        record();
     }
 
     public void fail(TaskError reason) {
         List<Cancellable> running;
         synchronized (this) {
-            if (status.isTerminal()) {
+            if (status.isTerminal() || suspended) {
                 return;
             }
             error = reason;
             finishAgents(AgentStatus.FAILED);
             move(TaskStatus.FAILED);
+            record();
             running = List.copyOf(work);
         }
         running.forEach(Cancellable::cancel);
@@ -354,11 +553,25 @@ public final class TaskRun {
     public void cancel() {
         List<Cancellable> running;
         synchronized (this) {
-            if (status.isTerminal()) {
+            if (status.isTerminal() || suspended) {
                 return;
             }
             finishAgents(AgentStatus.CANCELLED);
             move(TaskStatus.CANCELLED);
+            record();
+            running = List.copyOf(work);
+        }
+        running.forEach(Cancellable::cancel);
+    }
+
+    /**
+     * Stops the run without changing the task: nothing more is recorded, and the task goes on
+     * from its last record when it is resumed (the orchestrator is stopping).
+     */
+    public void suspend() {
+        List<Cancellable> running;
+        synchronized (this) {
+            suspended = true;
             running = List.copyOf(work);
         }
         running.forEach(Cancellable::cancel);
@@ -382,6 +595,7 @@ public final class TaskRun {
         status = next;
         if (next.isTerminal()) {
             statusDetail = null;
+            accumulatePause();
             if (deployment != null && Deployment.AWAITING_APPROVAL.equals(deployment.status())) {
                 // Nothing was deployed and nothing will be: no approval is pending any more.
                 deployment = null;
@@ -399,7 +613,29 @@ public final class TaskRun {
 
     private void emit(EventPayload payload) {
         sequence++;
-        sink.publish(EventEnvelope.of(taskId, accountId, mode, sequence, payload));
+        unrecorded.add(EventEnvelope.of(taskId, accountId, mode, sequence, payload));
+    }
+
+    private CompletionStage<Void> record() {
+        return record(null);
+    }
+
+    /** Hands the change made under the lock to the journal, as one entry. */
+    private CompletionStage<Void> record(Checkpoint checkpoint) {
+        if (suspended) {
+            unrecorded.clear();
+            return CompletableFuture.failedFuture(new CancellationException("task " + taskId + " is suspended"));
+        }
+        JournalEntry entry = new JournalEntry(taskId, state(), unrecorded, checkpoint);
+        unrecorded.clear();
+        return journal.record(entry);
+    }
+
+    private RunState state() {
+        return new RunState(status, statusBeforePause, sequence, plan, planApproved, List.copyOf(agents.values()),
+                List.copyOf(files.values()), Map.copyOf(filesByCall), filesBeforeSynthesis, cost, tokens, error, statusDetail, deployment, pausedByUser,
+                pendingApproval, List.copyOf(userMessages), List.copyOf(reservedNames), reservedBytes, startedAt,
+                pausedMillis, pausedSince);
     }
 
     private static Instant now() {

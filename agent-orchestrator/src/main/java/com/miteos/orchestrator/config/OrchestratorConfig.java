@@ -29,6 +29,50 @@ public interface OrchestratorConfig {
 
     Llm llm();
 
+    Outbox outbox();
+
+    Recovery recovery();
+
+    /** The relay that publishes the orchestrator's events from its outbox table. */
+    interface Outbox {
+        /** How often the relay looks for rows besides being woken by each commit. */
+        @WithDefault("PT1S")
+        Duration pollInterval();
+
+        /** Rows published per transaction. */
+        @WithDefault("200")
+        int batchSize();
+
+        /** How long sent rows are kept (for inspection) before they are deleted. */
+        @WithDefault("PT1H")
+        Duration retention();
+    }
+
+    /** Resuming tasks after crashes and restarts. */
+    interface Recovery {
+        /** This process's name as the owner of its tasks; the host name when unset. Unique per replica. */
+        Optional<String> instanceId();
+
+        /** How often this instance says it is alive, and looks for tasks to take over. */
+        @WithDefault("PT5S")
+        Duration heartbeatInterval();
+
+        /** After this long without a heartbeat an instance's unfinished tasks are resumed elsewhere. */
+        @WithDefault("PT30S")
+        Duration ownerTimeout();
+
+        /** A task resumed more often than this fails with owner_lost instead (a task that crashes its orchestrator). */
+        @WithDefault("5")
+        int maxResumes();
+
+        /**
+         * At start, resumed tasks wait until the commands already in Kafka (cancel, pause) are read,
+         * at most this long.
+         */
+        @WithDefault("PT60S")
+        Duration catchUpTimeout();
+    }
+
     /** The live model: any OpenAI-compatible chat-completions server with tool calling. */
     interface Llm {
         /** e.g. {@code https://api.openai.com/v1} or {@code http://localhost:11434/v1}; none: live tasks fail. */

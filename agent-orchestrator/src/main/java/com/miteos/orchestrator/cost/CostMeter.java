@@ -2,7 +2,6 @@ package com.miteos.orchestrator.cost;
 
 import com.miteos.orchestrator.config.OrchestratorConfig;
 import com.miteos.orchestrator.agent.AgentFailure;
-import com.miteos.orchestrator.agent.TaskRun;
 import dev.langchain4j.model.output.TokenUsage;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -29,14 +28,16 @@ public class CostMeter {
         this.maxTokensPerTask = config.agents().maxTokensPerTask();
     }
 
+    /** The tokens a model call used, input and output. */
+    public static long tokensUsed(TokenUsage usage) {
+        return usage == null || usage.totalTokenCount() == null ? 0 : usage.totalTokenCount();
+    }
+
     /**
-     * Charges a model call to its task and agent (null while planning) when it is made, and enforces the task's token budget:
-     * the call that goes over it still counts, and then the task fails with
-     * {@code token_limit_exceeded}.
+     * Enforces the task's token budget once a call is counted: the call that goes over it still
+     * counts, and then the task fails with {@code token_limit_exceeded}.
      */
-    public void chargeModelCall(TaskRun run, String agentId, String model, TokenUsage usage) {
-        run.charge(agentId, modelCall(model, usage));
-        long used = run.addTokens(usage == null ? 0 : usage.totalTokenCount() == null ? 0 : usage.totalTokenCount());
+    public void checkTokenBudget(long used) {
         if (used > maxTokensPerTask) {
             throw new AgentFailure("token_limit_exceeded",
                     "The task used " + used + " tokens, more than its budget of " + maxTokensPerTask + ".");

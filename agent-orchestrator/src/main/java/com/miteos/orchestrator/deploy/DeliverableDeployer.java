@@ -37,7 +37,12 @@ public class DeliverableDeployer {
             return Uni.createFrom().voidItem();
         }
         String target = config.deployTarget();
-        if (AutonomyPolicy.sideEffectsNeedApproval(config.autonomyLevel())) {
+        if (run.deployment().filter(d -> !Deployment.AWAITING_APPROVAL.equals(d.status())).isPresent()) {
+            // A restored run that deployed before its crash: the outcome stands.
+            return Uni.createFrom().voidItem();
+        }
+        if (AutonomyPolicy.sideEffectsNeedApproval(config.autonomyLevel())
+                && !run.awaitsApproval(PendingAction.DEPLOY)) {
             run.deployment(new Deployment(target, Deployment.AWAITING_APPROVAL, null, null));
             run.awaitApproval(new PendingAction(PendingAction.DEPLOY,
                     "Approve publishing " + run.files().size() + " file(s) to " + target + ".",

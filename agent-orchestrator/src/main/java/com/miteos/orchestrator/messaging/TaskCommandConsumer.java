@@ -8,33 +8,74 @@ import com.miteos.model.event.TaskCreated;
 import com.miteos.model.event.TaskPauseRequested;
 import com.miteos.model.event.TaskResumeRequested;
 import com.miteos.orchestrator.service.TaskSupervisor;
+import io.quarkus.logging.Log;
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.vertx.sqlclient.DatabaseException;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import java.time.Duration;
 
 /**
- * Reads task commands ({@code task.created}, {@code task.cancel}, {@code task.control}). A run is started, not
- * awaited: the record is acknowledged once the supervisor has it. Malformed records go to the
- * dead-letter topic.
+ * Reads task commands ({@code task.created}, {@code task.cancel}, {@code task.control}). A record
+ * is acknowledged (and its offset may be committed) only once the command is in the
+ * orchestrator's database: an accepted task, a cancel, a pause of a task not seen yet. A run is
+ * started, not awaited. A record that is not a well-formed event goes to the dead-letter topic;
+ * a database that is down is waited for, the command is never dropped.
  */
 public class TaskCommandConsumer {
 
-    private final TaskSupervisor supervisor;
+    private static final Duration RETRY_FIRST = Duration.ofMillis(200);
+    private static final Duration RETRY_MAX = Duration.ofSeconds(10);
 
-    public TaskCommandConsumer(TaskSupervisor supervisor) {
+    private final TaskSupervisor supervisor;
+    private final CommandCatchUp catchUp;
+
+    public TaskCommandConsumer(TaskSupervisor supervisor, @Identifier(CommandCatchUp.NAME) CommandCatchUp catchUp) {
         this.supervisor = supervisor;
+        this.catchUp = catchUp;
     }
 
     @Incoming("task-commands")
+    public Uni<Void> consume(Message<String> record) {
+        EventEnvelope<EventPayload> envelope;
+        try {
+            envelope = EventJson.fromJson(record.getPayload());
+        } catch (RuntimeException malformed) {
+            return Uni.createFrom().completionStage(record.nack(malformed));
+        }
+        return supervisor.ready()
+                .chain(() -> apply(envelope))
+                .onFailure(e -> !isRefusedData(e)).invoke(e -> Log.warnf("task %s: command %s failed, retrying: %s",
+                        envelope.taskId(), envelope.type(), e.toString()))
+                .onFailure(e -> !isRefusedData(e)).retry().withBackOff(RETRY_FIRST, RETRY_MAX).indefinitely()
+                .onItemOrFailure().transformToUni((done, refused) -> refused != null
+                        ? Uni.createFrom().completionStage(record.nack(refused))
+                        : Uni.createFrom().completionStage(record.ack()).invoke(() -> processed(record)));
+    }
+
     @SuppressWarnings("unchecked")
-    public void consume(String record) {
-        EventEnvelope<EventPayload> envelope = EventJson.fromJson(record);
+    private Uni<Void> apply(EventEnvelope<EventPayload> envelope) {
         if (envelope.payload() instanceof TaskCreated) {
-            supervisor.start((EventEnvelope<TaskCreated>) (EventEnvelope<?>) envelope);
+            return supervisor.start((EventEnvelope<TaskCreated>) (EventEnvelope<?>) envelope);
         } else if (envelope.payload() instanceof TaskCancelRequested) {
-            supervisor.cancel(envelope);
+            return supervisor.cancel(envelope.taskId());
         } else if (envelope.payload() instanceof TaskPauseRequested) {
-            supervisor.pause(envelope.taskId());
+            return supervisor.pause(envelope.taskId());
         } else if (envelope.payload() instanceof TaskResumeRequested resume) {
             supervisor.resume(envelope.taskId(), resume.message());
         }
+        return Uni.createFrom().voidItem();
+    }
+
+    private void processed(Message<String> record) {
+        record.getMetadata(IncomingKafkaRecordMetadata.class)
+                .ifPresent(kafka -> catchUp.processed(kafka.getTopic(), kafka.getPartition(), kafka.getOffset()));
+    }
+
+    private static boolean isRefusedData(Throwable e) {
+        return e instanceof DatabaseException db && db.getSqlState() != null && db.getSqlState().startsWith("22");
     }
 }

@@ -4,130 +4,295 @@ import com.miteos.model.event.EventEnvelope;
 import com.miteos.model.event.TaskCreated;
 import com.miteos.model.task.TaskError;
 import com.miteos.orchestrator.agent.AgentFailure;
-import com.miteos.orchestrator.agent.TaskEventSink;
 import com.miteos.orchestrator.agent.TaskRun;
 import com.miteos.orchestrator.config.OrchestratorConfig;
+import com.miteos.orchestrator.messaging.CommandCatchUp;
 import com.miteos.orchestrator.model.ModelCallException;
 import com.miteos.orchestrator.model.ModelErrors;
+import com.miteos.orchestrator.state.InstanceRegistry;
+import com.miteos.orchestrator.state.JournalWriter;
+import com.miteos.orchestrator.state.OutboxRelay;
+import com.miteos.orchestrator.state.TaskStore;
 import io.quarkus.logging.Log;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.subscription.Cancellable;
-import io.quarkus.runtime.StartupEvent;
-import com.miteos.model.event.EventTypes;
-import com.miteos.model.event.TaskStatusChanged;
-import com.miteos.model.id.IdPrefix;
-import com.miteos.model.id.Ids;
-import com.miteos.model.task.TaskStatus;
-import java.math.BigDecimal;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.List;
+import io.smallrye.common.annotation.Identifier;
 import io.quarkus.runtime.ShutdownEvent;
-import com.miteos.orchestrator.messaging.KafkaTaskEventSink;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.MDC;
 
 import java.time.Duration;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Starts a run for each created task and routes cancellations to it. A cancel that arrives
- * before its task (they travel on different topics) is remembered, and the task then ends
- * cancelled without running.
+ * Runs the tasks this instance owns. Every task is accepted into the orchestrator's database
+ * before its command is acknowledged, and every change of a run is journaled there with its
+ * events, so a task survives any crash: on start, and whenever another instance stops
+ * heartbeating, unfinished tasks are claimed and resumed from their last checkpoints.
  *
- * <p>Runs live in memory here; a restarted orchestrator does not resume them yet.
+ * <p>Cancels are durable too: recorded before they are acknowledged, on the task or, when it has
+ * not arrived yet, for when it does; a resumed task that was cancelled meanwhile ends cancelled
+ * before any further step. At start, resumed tasks wait until the commands already in Kafka are
+ * read ({@link CommandCatchUp}).
  */
 @ApplicationScoped
 public class TaskSupervisor {
 
-    static final int REMEMBERED_IDS = 100_000;
-    private static final Duration SHUTDOWN_FLUSH = Duration.ofSeconds(10);
     private static final Duration CLOCK_TICK = Duration.ofSeconds(1);
-    /** Higher than any sequence a run reaches, so an orphan cancel is never overtaken. */
-    static final long ORPHAN_CANCEL_SEQUENCE = Long.MAX_VALUE / 2;
+    private static final Duration SHUTDOWN_DRAIN = Duration.ofSeconds(10);
+    private static final int CLAIM_BATCH = 100;
 
     private final TaskPipeline pipeline;
-    private final TaskEventSink sink;
+    private final TaskStore store;
+    private final JournalWriter journal;
+    private final OutboxRelay relay;
+    private final InstanceRegistry instances;
+    private final CommandCatchUp catchUp;
+    private final OrchestratorConfig.Recovery recovery;
+    private final OrchestratorConfig.Outbox outbox;
     private final Duration taskTimeout;
     private final Map<String, TaskRun> running = new ConcurrentHashMap<>();
-    private final Set<String> seen = boundedSet();
-    private final Set<String> cancelledEarly = boundedSet();
-    private final Set<String> pausedEarly = boundedSet();
-    private Cancellable clock;
+    /** Tasks this instance holds: running, held until catch-up, or being accepted right now. */
+    private final Set<String> here = ConcurrentHashMap.newKeySet();
+    private final List<TaskRun> held = new ArrayList<>();
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private boolean released;
+    private final AtomicBoolean claiming = new AtomicBoolean();
+    private final List<Cancellable> timers = new ArrayList<>();
 
-    public TaskSupervisor(TaskPipeline pipeline, TaskEventSink sink, OrchestratorConfig config) {
+    public TaskSupervisor(TaskPipeline pipeline, TaskStore store, JournalWriter journal, OutboxRelay relay,
+            InstanceRegistry instances, @Identifier(CommandCatchUp.NAME) CommandCatchUp catchUp,
+            OrchestratorConfig config) {
         this.pipeline = pipeline;
-        this.sink = sink;
+        this.store = store;
+        this.journal = journal;
+        this.relay = relay;
+        this.instances = instances;
+        this.catchUp = catchUp;
+        this.recovery = config.recovery();
+        this.outbox = config.outbox();
         this.taskTimeout = config.agents().taskTimeout();
     }
 
-    public void start(EventEnvelope<TaskCreated> created) {
+    /** Completes once the tasks of an earlier process are loaded, so that commands find them. */
+    public Uni<Void> ready() {
+        return Uni.createFrom().completionStage(ready);
+    }
+
+    /** Accepts a task and starts it, unless it was accepted before (a redelivery). */
+    public Uni<Void> start(EventEnvelope<TaskCreated> created) {
         String taskId = created.taskId();
-        if (!seen.add(taskId)) {
-            Log.debugf("task %s: already started, redelivery ignored", taskId);
-            return;
+        if (!here.add(taskId)) {
+            return Uni.createFrom().voidItem();
         }
-        TaskRun run = new TaskRun(taskId, created.accountId(), created.mode(), created.payload().prompt(),
-                created.payload().config(), sink);
-        if (cancelledEarly.remove(taskId)) {
-            log(taskId, "cancelled before it started");
-            run.cancel();
-            return;
-        }
-        running.put(taskId, run);
-        log(taskId, "started");
-        if (pausedEarly.remove(taskId)) {
+        return store.accept(created, instances.id())
+                .onFailure().invoke(() -> here.remove(taskId))
+                .invoke(intake -> {
+                    if (!intake.accepted()) {
+                        here.remove(taskId);
+                        Log.debugf("task %s: seen before, redelivery ignored", taskId);
+                        return;
+                    }
+                    TaskRun run = new TaskRun(taskId, created.accountId(), created.mode(), created.payload().prompt(),
+                            created.payload().config(), journal);
+                    if (intake.cancelled()) {
+                        log(taskId, "cancelled before it started");
+                        run.cancel();
+                        here.remove(taskId);
+                        return;
+                    }
+                    if (intake.paused()) {
+                        run.pause();
+                    }
+                    log(taskId, "accepted");
+                    launch(run);
+                })
+                .replaceWithVoid();
+    }
+
+    /**
+     * Cancels a task: recorded first, so it holds through any crash, then applied to the run if
+     * it is here. A task that has not arrived yet is cancelled when it does.
+     */
+    public Uni<Void> cancel(String taskId) {
+        return store.requestCancel(taskId).invoke(known -> {
+            TaskRun run = running.get(taskId);
+            if (run != null) {
+                log(taskId, "cancelling");
+                run.cancel();
+            } else {
+                log(taskId, known ? "cancel recorded; it applies when the task is resumed"
+                        : "cancel recorded before the task arrived");
+            }
+        }).replaceWithVoid();
+    }
+
+    /**
+     * Pauses a running task at its agents' next steps. A pause that overtakes its task (they
+     * travel on different topics) is recorded and applied when the task arrives.
+     */
+    public Uni<Void> pause(String taskId) {
+        TaskRun run = running.get(taskId);
+        if (run != null) {
+            log(taskId, "pausing");
             run.pause();
+            return Uni.createFrom().voidItem();
         }
+        return store.rememberEarlyPause(taskId).replaceWithVoid();
+    }
+
+    /** Resumes a paused task, approving what it waited for. */
+    public void resume(String taskId, String message) {
+        TaskRun run = running.get(taskId);
+        if (run != null) {
+            log(taskId, "resuming");
+            run.resume(message);
+        }
+    }
+
+    public int runningTasks() {
+        return running.size();
+    }
+
+    /** Starts a run now, or once the commands present at start-up are read. */
+    private void launch(TaskRun run) {
+        running.put(run.taskId(), run);
+        synchronized (held) {
+            if (!released) {
+                held.add(run);
+                return;
+            }
+        }
+        execute(run);
+    }
+
+    private void execute(TaskRun run) {
+        String taskId = run.taskId();
         run.track(pipeline.execute(run)
-                .onTermination().invoke(() -> running.remove(taskId))
+                .onTermination().invoke(() -> {
+                    running.remove(taskId);
+                    here.remove(taskId);
+                })
                 .subscribe().with(
                         done -> log(taskId, "finished: " + run.status().value()),
                         failure -> fail(run, failure)));
     }
 
-    /**
-     * Cancels a task. One that is not running here either has not arrived yet (its cancel is
-     * remembered and wins when it does) or was lost with an earlier orchestrator process; either
-     * way it is published as cancelled at once, with a sequence no run of it can reach, so the
-     * read model shows the cancel and nothing later moves the task again.
-     */
-    public void cancel(EventEnvelope<?> command) {
-        String taskId = command.taskId();
-        TaskRun run = running.get(taskId);
-        if (run == null) {
-            if (!seen.contains(taskId)) {
-                cancelledEarly.add(taskId);
-            }
-            log(taskId, "cancelled while not running here");
-            sink.publish(new EventEnvelope<>(Ids.newId(IdPrefix.EVENT), EventTypes.TASK_STATUS_CHANGED, taskId,
-                    command.accountId(), command.mode(), ORPHAN_CANCEL_SEQUENCE,
-                    Instant.now().truncatedTo(ChronoUnit.MILLIS),
-                    new TaskStatusChanged(TaskStatus.CANCELLED, List.of(), BigDecimal.ZERO, 0, null,
-                            Instant.now().truncatedTo(ChronoUnit.SECONDS))));
-            return;
+    /** Resumes what an earlier process (this one's or a dead instance's) left unfinished. */
+    private void resumeStored(TaskStore.StoredTask stored) {
+        EventEnvelope<TaskCreated> created = stored.created();
+        String taskId = created.taskId();
+        here.add(taskId);
+        TaskRun run = TaskRun.restore(taskId, created.accountId(), created.mode(), created.payload().prompt(),
+                created.payload().config(), journal, stored.state(), stored.checkpoints());
+        if (stored.cancelRequested()) {
+            log(taskId, "cancelled while its orchestrator was away");
+            run.cancel();
+            here.remove(taskId);
+        } else if (stored.resumes() > recovery.maxResumes()) {
+            log(taskId, "resumed too often, failing it");
+            run.fail(new TaskError("owner_lost", "The orchestrator running the task stopped " + (stored.resumes() - 1)
+                    + " times while it ran; it is not resumed again."));
+            here.remove(taskId);
+        } else {
+            log(taskId, "resuming after a restart (resume " + stored.resumes() + ")");
+            launch(run);
         }
-        log(taskId, "cancelling");
-        run.cancel();
+    }
+
+    void startUp(@Observes StartupEvent startup) {
+        claiming.set(true);
+        instances.heartbeat()
+                .chain(() -> store.claimOrphans(instances.id(), recovery.ownerTimeout(), Set.copyOf(here),
+                        Integer.MAX_VALUE))
+                .subscribe().with(claimed -> {
+                    claimed.forEach(this::resumeStored);
+                    claiming.set(false);
+                    Log.infof("orchestrator %s started; %d unfinished task(s) resumed", instances.id(), claimed.size());
+                    ready.complete(null);
+                    awaitCatchUp().subscribe().with(ignored -> releaseHeld());
+                }, failure -> {
+                    Log.error("could not load unfinished tasks; starting without them (the watchdog retries)", failure);
+                    claiming.set(false);
+                    ready.complete(null);
+                    releaseHeld();
+                });
+        timers.add(Multi.createFrom().ticks().every(CLOCK_TICK).subscribe().with(
+                tick -> enforceTimeLimits(), failure -> Log.error("time-limit clock stopped", failure)));
+        timers.add(Multi.createFrom().ticks().every(recovery.heartbeatInterval()).subscribe().with(
+                tick -> watchdog(), failure -> Log.error("watchdog stopped", failure)));
+        timers.add(Multi.createFrom().ticks().every(outbox.pollInterval()).subscribe().with(
+                tick -> relay.wake(), failure -> Log.error("outbox timer stopped", failure)));
+    }
+
+    private Uni<Void> awaitCatchUp() {
+        Duration limit = recovery.catchUpTimeout();
+        if (limit.isZero() || limit.isNegative()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.createFrom().completionStage(catchUp.caughtUp())
+                .ifNoItem().after(limit).recoverWithItem(() -> {
+                    Log.warnf("commands not read within %s; resumed tasks go on anyway", limit);
+                    return null;
+                });
+    }
+
+    private void releaseHeld() {
+        List<TaskRun> toRun;
+        synchronized (held) {
+            released = true;
+            toRun = List.copyOf(held);
+            held.clear();
+        }
+        toRun.forEach(this::execute);
     }
 
     /**
-     * Pauses a running task at its agents' next steps. A pause that overtakes its task (they
-     * travel on different topics) is remembered and applied when the task arrives.
+     * Says this instance is alive, applies cancels recorded elsewhere for tasks running here,
+     * takes over tasks of instances that stopped heartbeating, and prunes sent outbox rows.
      */
-    public void pause(String taskId) {
-        TaskRun run = running.get(taskId);
-        if (run != null) {
-            log(taskId, "pausing");
-            run.pause();
-        } else if (!seen.contains(taskId)) {
-            pausedEarly.add(taskId);
+    void watchdog() {
+        // One pass at a time: a task claimed by a pass is "here" only once that pass resumed it.
+        if (!claiming.compareAndSet(false, true)) {
+            return;
         }
+        instances.heartbeat()
+                .chain(() -> instances.cancelledHere(Set.copyOf(running.keySet())))
+                .invoke(cancelled -> cancelled.forEach(id -> {
+                    TaskRun run = running.get(id);
+                    if (run != null) {
+                        log(id, "cancel recorded by another instance");
+                        run.cancel();
+                    }
+                }))
+                .chain(() -> store.claimOrphans(instances.id(), recovery.ownerTimeout(), Set.copyOf(here),
+                        CLAIM_BATCH))
+                .invoke(claimed -> claimed.forEach(this::resumeStored))
+                .chain(() -> relay.prune(outbox.retention()))
+                .onTermination().invoke(() -> claiming.set(false))
+                .subscribe().with(pruned -> { }, failure -> Log.warnf("watchdog pass failed: %s", failure.toString()));
+    }
+
+    /**
+     * Drops a run from this process as if the process had died on the spot: nothing more of it is
+     * recorded, and its task waits to be claimed like one of a dead instance (tests).
+     */
+    void forget(String taskId) {
+        TaskRun run = running.remove(taskId);
+        if (run != null) {
+            run.suspend();
+        }
+        here.remove(taskId);
     }
 
     /**
@@ -144,42 +309,41 @@ public class TaskSupervisor {
         });
     }
 
-    void startClock(@Observes StartupEvent startup) {
-        clock = Multi.createFrom().ticks().every(CLOCK_TICK)
-                .subscribe().with(tick -> enforceTimeLimits(), failure -> Log.error("time-limit clock stopped", failure));
-    }
-
-    /** Resumes a paused task, approving what it waited for. */
-    public void resume(String taskId, String message) {
-        TaskRun run = running.get(taskId);
-        if (run != null) {
-            log(taskId, "resuming");
-            run.resume(message);
-        }
-    }
-
-    public int runningTasks() {
-        return running.size();
-    }
-
     /**
-     * On shutdown, running tasks end failed rather than stay "running" for ever: without
-     * checkpoints they cannot be resumed yet. This runs before the Kafka producers close, and
-     * waits for the broker to acknowledge those last events.
+     * On shutdown, runs stop where they are: everything they did is journaled already, and the
+     * next process (or another instance) resumes them. The journal and the outbox are flushed
+     * first, and this instance leaves the registry so that its tasks may be taken over at once.
      */
     void stop(@Observes ShutdownEvent shutdown) {
-        if (clock != null) {
-            clock.cancel();
+        timers.forEach(Cancellable::cancel);
+        running.values().forEach(TaskRun::suspend);
+        long deadline = System.nanoTime() + SHUTDOWN_DRAIN.toNanos();
+        while (!journal.idle() && System.nanoTime() < deadline) {
+            sleep();
         }
-        running.values().forEach(run -> run.fail(new TaskError("orchestrator_shutdown",
-                "The orchestrator shut down while the task was running.")));
-        if (sink instanceof KafkaTaskEventSink kafka && !kafka.flush(SHUTDOWN_FLUSH)) {
-            Log.warn("shutting down with task events the broker has not acknowledged");
+        relay.wake();
+        try {
+            while (!relay.drained().await().atMost(SHUTDOWN_DRAIN) && System.nanoTime() < deadline) {
+                sleep();
+                relay.wake();
+            }
+            instances.leave().await().atMost(SHUTDOWN_DRAIN);
+        } catch (RuntimeException e) {
+            Log.warnf("shutting down with events not yet published (they are in the outbox): %s", e.toString());
+        }
+        Log.infof("orchestrator %s stopped; %d task(s) left to resume", instances.id(), running.size());
+    }
+
+    private static void sleep() {
+        try {
+            TimeUnit.MILLISECONDS.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     private void fail(TaskRun run, Throwable failure) {
-        if (run.isFinished()) {
+        if (run.isFinished() || run.isSuspended()) {
             return;
         }
         TaskError error;
@@ -203,14 +367,5 @@ public class TaskSupervisor {
         } finally {
             MDC.remove("task_id");
         }
-    }
-
-    private static Set<String> boundedSet() {
-        return Collections.synchronizedSet(Collections.newSetFromMap(new LinkedHashMap<>() {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                return size() > REMEMBERED_IDS;
-            }
-        }));
     }
 }

@@ -15,6 +15,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * {@code write_file}: stores a deliverable of the task in object storage and publishes it.
@@ -59,6 +60,11 @@ public class WriteFileTool implements AgentTool {
             throw new ToolFailure("a file may be at most " + limits.maxFileBytes() + " bytes");
         }
         TaskRun run = context.run();
+        Optional<StoredFile> earlier = run.fileStoredBy(context.callId());
+        if (earlier.isPresent()) {
+            // The same call again after a crash: it stored its file before, once is enough.
+            return Uni.createFrom().item(wrote(earlier.get()));
+        }
         TaskRun.FileReservation reservation = run.reserveFile(FileNames.sanitize(requested), content.length,
                 limits.maxCount(), limits.maxTotalBytes());
         if (!reservation.granted()) {
@@ -73,8 +79,12 @@ public class WriteFileTool implements AgentTool {
                 .onFailure().transform(e -> new AgentFailure("storage_unavailable",
                         "Object storage could not store " + file.name() + "."))
                 .map(stored -> {
-                    run.fileStored(file, context.agentId());
-                    return "Wrote " + file.name() + " (" + file.sizeBytes() + " bytes).";
+                    run.fileStored(file, context.agentId(), context.callId());
+                    return wrote(file);
                 });
+    }
+
+    private static String wrote(StoredFile file) {
+        return "Wrote " + file.name() + " (" + file.sizeBytes() + " bytes).";
     }
 }

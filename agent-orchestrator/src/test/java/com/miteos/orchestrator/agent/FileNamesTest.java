@@ -73,7 +73,7 @@ class FileNamesTest {
     @Test
     void aTaskCannotWriteMoreFilesOrBytesThanItsLimits() {
         TaskRun run = new TaskRun("task_limits", "acct_test", Mode.TEST, "p", new TaskConfig(1, 90, false, null, null),
-                event -> { });
+                TaskJournal.events(event -> { }));
 
         assertThat(run.reserveFile("a.md", 600, 2, 1_000).granted()).isTrue();
         assertThat(run.reserveFile("b.md", 600, 2, 1_000).refusal()).contains("1000 bytes");

@@ -21,7 +21,7 @@ class TaskRunTest {
 
     private final List<EventEnvelope<?>> events = new ArrayList<>();
     private final TaskRun run = new TaskRun("task_run_test", "acct_test", Mode.TEST, "p",
-            new TaskConfig(2, 50, false, null, null), events::add);
+            new TaskConfig(2, 50, false, null, null), TaskJournal.events(events::add));
 
     @Test
     void cancellingOneWaiterAtThePauseReleasesNoOther() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.miteos.model.task.Mode;
 import com.miteos.model.task.TaskConfig;
 import com.miteos.orchestrator.agent.TaskRun;
+import com.miteos.orchestrator.agent.TaskJournal;
 import com.miteos.orchestrator.config.OrchestratorConfig;
 import com.miteos.orchestrator.tool.web.CountingListener;
 import com.miteos.orchestrator.tool.web.SsrfGuard;
@@ -46,7 +47,7 @@ class WebhookDeploySsrfTest {
         WebhookDeploy webhook = new WebhookDeploy(null, new ObjectMapper(), config(),
                 new SsrfGuard(SsrfPayloads.dns("203.0.113.10")));
         TaskRun run = new TaskRun("task_ssrf", "acct_test", Mode.LIVE, "p", new TaskConfig(1, 90, false, null, null),
-                event -> { });
+                TaskJournal.events(event -> { }));
         List<String> payloads = SsrfPayloads.aimedAt(internal.port());
         List<String> notRefused = new ArrayList<>();
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.miteos.model.task.Mode;
 import com.miteos.model.task.TaskConfig;
 import com.miteos.orchestrator.agent.TaskRun;
+import com.miteos.orchestrator.agent.TaskJournal;
 import com.miteos.orchestrator.tool.web.CountingListener;
 import com.miteos.orchestrator.tool.web.FetchLimits;
 import com.miteos.orchestrator.tool.web.FetchedPage;
@@ -66,7 +67,7 @@ class FetchUrlToolTest {
 
     private static ToolContext context(Mode mode) {
         TaskRun run = new TaskRun("tsk_fetch", "acc_fetch", mode, "read a page", new TaskConfig(3, 50, false, null, null),
-                event -> { });
+                TaskJournal.events(event -> { }));
         return new ToolContext(run, "agt_fetch", null);
     }
 

@@ -1,0 +1,159 @@
+package com.miteos.orchestrator.service;
+
+import com.miteos.model.event.DeliverableCreated;
+import com.miteos.model.event.EventEnvelope;
+import com.miteos.model.event.EventJson;
+import com.miteos.model.event.TaskCreated;
+import com.miteos.model.event.TaskStatusChanged;
+import com.miteos.model.id.IdPrefix;
+import com.miteos.model.id.Ids;
+import com.miteos.model.task.AgentState;
+import com.miteos.model.task.Mode;
+import com.miteos.model.task.SandboxConfig;
+import com.miteos.model.task.SandboxOutcome;
+import com.miteos.model.task.TaskConfig;
+import com.miteos.model.task.TaskStatus;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import io.smallrye.reactive.messaging.memory.InMemorySink;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.inject.Any;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A run dropped in the middle, as if its orchestrator had died, and then claimed from the
+ * database like a dead instance's task: it goes on from its checkpoints and ends exactly like a
+ * run that never crashed (same files, once each; same cost: no completed call repeated or
+ * counted twice), and a cancel recorded while nobody ran it wins before any further step.
+ */
+@QuarkusTest
+class ResumeTest {
+
+    static final String PROMPT =
+            "Research the top 5 open-source vector databases and produce a comparison report as a Markdown file.";
+
+    @Inject
+    @Any
+    InMemoryConnector connector;
+
+    @Inject
+    TaskSupervisor supervisor;
+
+    @Inject
+    Pool pool;
+
+    private InMemorySink<String> status;
+    private InMemorySink<String> deliverables;
+
+    @BeforeEach
+    void setUp() {
+        status = connector.sink("task-status");
+        deliverables = connector.sink("task-deliverable");
+    }
+
+    @Test
+    void aRunDroppedMidwayResumesFromItsCheckpointsAndEndsLikeACrashFreeRun() {
+        String reference = submit(0);
+        TaskStatusChanged expected = awaitTerminal(reference);
+
+        String task = submit(250);
+        awaitCheckpoints(task, 2);
+        supervisor.forget(task);
+        supervisor.watchdog();
+
+        TaskStatusChanged last = awaitTerminal(task);
+        assertThat(last.status()).isEqualTo(TaskStatus.COMPLETE);
+        assertThat(last.cost()).isEqualByComparingTo(expected.cost());
+        assertThat(last.agents()).extracting(AgentState::cost)
+                .usingElementComparator(Comparator.naturalOrder())
+                .containsExactlyElementsOf(expected.agents().stream().map(AgentState::cost).toList());
+        assertThat(names(task)).containsExactlyInAnyOrderElementsOf(names(reference));
+        assertThat(deliverablesOf(task).stream().map(DeliverableCreated::deliverableId).distinct())
+                .hasSameSizeAs(names(task));
+        assertThat(last.deliverablesCount()).isEqualTo(expected.deliverablesCount());
+        assertThat(resumes(task)).isEqualTo(1);
+        List<Long> sequences = status.received().stream().map(m -> EventJson.fromJson(m.getPayload()))
+                .filter(e -> e.taskId().equals(task)).map(EventEnvelope::sequence).toList();
+        assertThat(sequences).as("status events in the order published").doesNotHaveDuplicates().isSorted();
+    }
+
+    @Test
+    void aCancelRecordedWhileNobodyRanTheTaskWinsBeforeAnyFurtherStep() {
+        String task = submit(400);
+        awaitCheckpoints(task, 1);
+        supervisor.forget(task);
+        await().atMost(Duration.ofSeconds(10)).until(() -> unsentOutboxRows() == 0);
+        List<TaskStatusChanged> before = statuses(task);
+        TaskStatusChanged atCrash = before.get(before.size() - 1);
+
+        supervisor.cancel(task).await().atMost(Duration.ofSeconds(10));
+        supervisor.watchdog();
+
+        TaskStatusChanged last = awaitTerminal(task);
+        assertThat(last.status()).isEqualTo(TaskStatus.CANCELLED);
+        assertThat(last.cost()).isEqualByComparingTo(atCrash.cost());
+        assertThat(last.deliverablesCount()).isEqualTo(atCrash.deliverablesCount());
+        assertThat(statuses(task).subList(before.size(), statuses(task).size()))
+                .allMatch(s -> s.status() == TaskStatus.CANCELLED);
+    }
+
+    private String submit(int stepDelayMs) {
+        String task = Ids.newId(IdPrefix.TASK);
+        connector.source("task-commands").send(EventJson.toJson(EventEnvelope.of(task, "acct_resume", Mode.TEST, 0,
+                new TaskCreated(PROMPT, new TaskConfig(3, 70, false, null,
+                        new SandboxConfig(stepDelayMs, SandboxOutcome.COMPLETE)), Instant.now()))));
+        return task;
+    }
+
+    private void awaitCheckpoints(String task, int atLeast) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> pool
+                .preparedQuery("SELECT count(*) AS n FROM agent_checkpoints WHERE task_id = $1")
+                .execute(Tuple.of(task)).await().indefinitely().iterator().next().getLong("n") >= atLeast);
+    }
+
+    private long unsentOutboxRows() {
+        return pool.query("SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL").execute().await().indefinitely()
+                .iterator().next().getLong("n");
+    }
+
+    private int resumes(String task) {
+        return pool.preparedQuery("SELECT resumes FROM tasks WHERE task_id = $1").execute(Tuple.of(task))
+                .await().indefinitely().iterator().next().getInteger("resumes");
+    }
+
+    private TaskStatusChanged awaitTerminal(String task) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> statuses(task).stream()
+                .anyMatch(s -> s.status().isTerminal()));
+        List<TaskStatusChanged> all = statuses(task);
+        return all.get(all.size() - 1);
+    }
+
+    private List<TaskStatusChanged> statuses(String task) {
+        return status.received().stream().map(m -> EventJson.fromJson(m.getPayload()))
+                .filter(e -> e.taskId().equals(task))
+                .map(e -> (TaskStatusChanged) e.payload())
+                .toList();
+    }
+
+    private List<DeliverableCreated> deliverablesOf(String task) {
+        return deliverables.received().stream().map(m -> EventJson.fromJson(m.getPayload()))
+                .filter(e -> e.taskId().equals(task))
+                .map(e -> (DeliverableCreated) e.payload())
+                .toList();
+    }
+
+    private List<String> names(String task) {
+        return deliverablesOf(task).stream().map(DeliverableCreated::name).distinct().toList();
+    }
+}
