@@ -6,7 +6,7 @@
 #   reliability/crash-test.sh -Dcrash.tasks=60 -Dcrash.kills=1  reduced
 #
 # 1. ./miteos up: the stack must be running (it builds and starts whatever is missing).
-# 2. ./mvnw -B -pl deploy verify -Pit,crash "$@": runs CrashIT, and only CrashIT. Every argument
+# 2. ./mvnw -B -pl deploy verify -Pit,crash -Dit.test=CrashIT "$@": runs CrashIT only. Every argument
 #    goes to Maven, so -Dcrash.* parameters (see reliability/README.md) reach the test.
 # 3. Prints the summary line, and exits with Maven's status: non-zero when any accepted task was
 #    lost, stuck, duplicated, charged differently or seen moving backwards.
@@ -32,7 +32,7 @@ export MITEOS_BASE_URL="${MITEOS_BASE_URL:-http://127.0.0.1:$MITEOS_GATEWAY_PORT
 
 rm -f "$SUMMARY"
 status=0
-./mvnw -B -pl deploy verify -Pit,crash "$@" || status=$?
+./mvnw -B -pl deploy verify -Pit,crash -Dit.test=CrashIT "$@" || status=$?
 
 echo
 if [[ -f $SUMMARY ]]; then

@@ -90,7 +90,7 @@ class CrashIT {
                 settings.loadWindow(), runId);
         StatusObserver observer = new StatusObserver(watcher, OBSERVER_INTERVAL, load.acceptedIds());
         ComponentKiller killer = new ComponentKiller(settings.repositoryRoot(), settings.pidDirectory(),
-                settings.components(), settings.killsPerComponent(), new Random(settings.seed()));
+                settings.components(), settings.killsPerComponent(), new Random(settings.seed()), settings.graceful());
         try {
             Instant start = Instant.now();
             observer.start();

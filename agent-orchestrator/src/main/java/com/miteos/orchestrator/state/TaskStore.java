@@ -8,6 +8,7 @@ import com.miteos.model.event.EventPayload;
 import com.miteos.model.event.TaskCreated;
 import com.miteos.orchestrator.agent.Checkpoint;
 import com.miteos.orchestrator.agent.RunState;
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -143,11 +144,17 @@ public class TaskStore {
                                     row.getString("summary"))));
                     List<StoredTask> claimed = new ArrayList<>();
                     for (Row row : tasks) {
-                        EventEnvelope<EventPayload> created = EventJson.fromJson(row.getString("created_event"));
-                        claimed.add(new StoredTask((EventEnvelope<TaskCreated>) (EventEnvelope<?>) created,
-                                state(row.getString("state")),
-                                byTask.getOrDefault(row.getString("task_id"), List.of()),
-                                row.getBoolean("cancel_requested"), row.getInteger("resumes")));
+                        try {
+                            EventEnvelope<EventPayload> created = EventJson.fromJson(row.getString("created_event"));
+                            claimed.add(new StoredTask((EventEnvelope<TaskCreated>) (EventEnvelope<?>) created,
+                                    state(row.getString("state")),
+                                    byTask.getOrDefault(row.getString("task_id"), List.of()),
+                                    row.getBoolean("cancel_requested"), row.getInteger("resumes")));
+                        } catch (RuntimeException unreadable) {
+                            // One task that cannot be read must not keep every other from being resumed.
+                            Log.errorf(unreadable, "task %s: stored state is unreadable; it is not resumed",
+                                    row.getString("task_id"));
+                        }
                     }
                     return claimed;
                 });

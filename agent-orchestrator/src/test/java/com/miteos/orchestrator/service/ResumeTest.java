@@ -43,6 +43,9 @@ class ResumeTest {
     static final String PROMPT =
             "Research the top 5 open-source vector databases and produce a comparison report as a Markdown file.";
 
+    /** MITEOS_MAX_RESUMES' default. */
+    static final int MAX_RESUMES = 5;
+
     @Inject
     @Any
     InMemoryConnector connector;
@@ -106,6 +109,21 @@ class ResumeTest {
         assertThat(last.deliverablesCount()).isEqualTo(atCrash.deliverablesCount());
         assertThat(statuses(task).subList(before.size(), statuses(task).size()))
                 .allMatch(s -> s.status() == TaskStatus.CANCELLED);
+    }
+
+    @Test
+    void aTaskThatKeepsLosingItsOrchestratorFailsWithOwnerLostInsteadOfRunningAgain() {
+        String task = submit(400);
+        awaitCheckpoints(task, 1);
+        supervisor.forget(task);
+        pool.preparedQuery("UPDATE tasks SET resumes = $2 WHERE task_id = $1")
+                .execute(Tuple.of(task, MAX_RESUMES)).await().indefinitely();
+        supervisor.watchdog();
+
+        TaskStatusChanged last = awaitTerminal(task);
+        assertThat(last.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(last.error().code()).isEqualTo("owner_lost");
+        assertThat(resumes(task)).isEqualTo(MAX_RESUMES + 1);
     }
 
     private String submit(int stepDelayMs) {

@@ -42,7 +42,8 @@ public final class ComponentKiller {
     static final String MARKER = "-Dlaunched.by.miteos=";
     private static final int MIN_PAUSE_MS = 2_000;
     private static final int MAX_PAUSE_MS = 8_000;
-    private static final Duration EXIT_WAIT = Duration.ofSeconds(15);
+    /** Long enough for a graceful shutdown (MITEOS_SHUTDOWN_TIMEOUT, 20 s) to finish. */
+    private static final Duration EXIT_WAIT = Duration.ofSeconds(40);
     private static final Duration RESTART_TIMEOUT = Duration.ofMinutes(8);
     private static final Duration PAUSE_BEFORE_SECOND_RESTART = Duration.ofSeconds(5);
     private static final int LAUNCHER_LINES_KEPT = 25;
@@ -78,6 +79,7 @@ public final class ComponentKiller {
     private final int rounds;
     private final Random random;
     private final List<Kill> kills = new CopyOnWriteArrayList<>();
+    private final boolean graceful;
     private final Thread thread;
     private volatile Instant start;
 
@@ -87,9 +89,11 @@ public final class ComponentKiller {
      * @param components     the components to kill, each once per round
      * @param rounds         how many times each component is killed
      * @param random         decides the order and the pauses (seeded, so a run can be repeated)
+     * @param graceful       send SIGTERM (a graceful shutdown) instead of SIGKILL
      */
     public ComponentKiller(Path repositoryRoot, Path pidDirectory, List<String> components, int rounds,
-            Random random) {
+            Random random, boolean graceful) {
+        this.graceful = graceful;
         this.repositoryRoot = repositoryRoot;
         this.pidDirectory = pidDirectory;
         this.components = List.copyOf(components);
@@ -184,8 +188,10 @@ public final class ComponentKiller {
         if (process.isEmpty() || !carriesMarker(pid.get(), component)) {
             return new Kill(round, component, pid.get(), at, Duration.ZERO, "exited before the kill");
         }
-        if (!process.get().destroyForcibly()) { // SIGKILL
-            return new Kill(round, component, pid.get(), at, Duration.ZERO, "SIGKILL was refused");
+        boolean signalled = graceful ? process.get().destroy() : process.get().destroyForcibly(); // SIGTERM : SIGKILL
+        if (!signalled) {
+            return new Kill(round, component, pid.get(), at, Duration.ZERO, (graceful ? "SIGTERM" : "SIGKILL")
+                    + " was refused");
         }
         try {
             process.get().onExit().get(EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);

@@ -23,6 +23,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <tr><td>{@code crash.submitters}</td><td>4</td><td>submitting threads</td></tr>
  *   <tr><td>{@code crash.seed}</td><td>random</td><td>seed of the kill order and timing, to repeat a run</td></tr>
  *   <tr><td>{@code crash.root}</td><td>{@code ..}</td><td>the repository root, where {@code ./miteos} is</td></tr>
+ *   <tr><td>{@code crash.signal}</td><td>KILL</td><td>KILL (crash) or TERM (graceful shutdown and restart)</td></tr>
  * </table>
  *
  * @param tasks             sandbox tasks to submit while components are killed
@@ -34,9 +35,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param seed              seed for the order of the kills and the pauses between them
  * @param repositoryRoot    where {@code ./miteos} is (the test runs in {@code deploy/})
  * @param pidDirectory      the launcher's pid files, {@code .miteos/pids/}
+ * @param graceful          stop components with SIGTERM (a graceful shutdown) instead of SIGKILL
  */
 public record CrashSettings(int tasks, int killsPerComponent, List<String> components, Duration settle,
-        Duration loadWindow, int submitters, long seed, Path repositoryRoot, Path pidDirectory) {
+        Duration loadWindow, int submitters, long seed, Path repositoryRoot, Path pidDirectory, boolean graceful) {
 
     public static final List<String> DEFAULT_COMPONENTS =
             List.of("agent-orchestrator", "task-service", "deliverable-service", "api-gateway", "kafka");
@@ -74,7 +76,8 @@ public record CrashSettings(int tasks, int killsPerComponent, List<String> compo
                 integer("crash.submitters", 4),
                 Long.getLong("crash.seed", ThreadLocalRandom.current().nextLong()),
                 Path.of(System.getProperty("crash.root", "..")),
-                stateDirectory.resolve("pids"));
+                stateDirectory.resolve("pids"),
+                signal(System.getProperty("crash.signal", "KILL")));
     }
 
     public int plannedKills() {
@@ -84,7 +87,16 @@ public record CrashSettings(int tasks, int killsPerComponent, List<String> compo
     /** One line for the log: everything needed to repeat this run. */
     public String describe() {
         return "tasks=" + tasks + " kills=" + killsPerComponent + " components=" + String.join(",", components)
-                + " window=" + loadWindow + " settle=" + settle + " submitters=" + submitters + " seed=" + seed;
+                + " window=" + loadWindow + " settle=" + settle + " submitters=" + submitters + " seed=" + seed
+                + " signal=" + (graceful ? "TERM" : "KILL");
+    }
+
+    private static boolean signal(String name) {
+        return switch (name.trim().toUpperCase(java.util.Locale.ROOT)) {
+            case "KILL", "SIGKILL" -> false;
+            case "TERM", "SIGTERM" -> true;
+            default -> throw new IllegalArgumentException("crash.signal: KILL or TERM, not '" + name + "'");
+        };
     }
 
     private static int integer(String property, int fallback) {
