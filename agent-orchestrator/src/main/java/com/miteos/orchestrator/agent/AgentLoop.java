@@ -202,7 +202,8 @@ public class AgentLoop {
         a.run().agent(a.agentId(), AgentStatus.ACTING, tool.map(AgentTool::name).orElse(null), progress(step - 1));
         JsonNode arguments = arguments(request);
         Uni<String> result = tool
-                .map(found -> invoke(found, arguments, a.context().forCall(request.id())))
+                // Models number calls per conversation (call_1, …): the conversation makes the id unique in the task.
+                .map(found -> invoke(found, arguments, a.context().forCall(a.conversation() + "/" + request.id())))
                 .orElseGet(() -> Uni.createFrom().item(ToolResults.error(request.name(),
                         "There is no tool named '" + request.name() + "' here.")));
         return result.flatMap(text -> {

@@ -35,6 +35,7 @@ public record RunState(
         @JsonProperty("paused_by_user") boolean pausedByUser,
         @JsonProperty("pending_approval") PendingAction pendingApproval,
         @JsonProperty("user_messages") List<String> userMessages,
+        @JsonProperty("applied_commands") List<String> appliedCommands,
         @JsonProperty("reserved_names") List<String> reservedNames,
         @JsonProperty("reserved_bytes") long reservedBytes,
         @JsonProperty("started_at_ms") long startedAtMillis,

@@ -60,6 +60,7 @@ public final class TaskRun {
     private boolean planApproved;
     private final Map<String, AgentState> agents = new LinkedHashMap<>();
     private final Map<String, StoredFile> files = new LinkedHashMap<>();
+    /** The file name each write_file call was given, by tool call id. */
     private final Map<String, String> filesByCall = new LinkedHashMap<>();
     private Integer filesBeforeSynthesis;
     private BigDecimal cost = BigDecimal.ZERO;
@@ -80,6 +81,9 @@ public final class TaskRun {
     private final Set<String> reservedNames = new LinkedHashSet<>();
     private final Map<String, Checkpoint> checkpoints = new LinkedHashMap<>();
     private final List<Cancellable> work = new ArrayList<>();
+    /** Pause and resume commands applied, by event id, so a redelivered one does nothing. */
+    private final Set<String> appliedCommands = new LinkedHashSet<>();
+    static final int REMEMBERED_COMMANDS = 100;
     private final List<EventEnvelope<?>> unrecorded = new ArrayList<>();
     private boolean suspended;
 
@@ -121,6 +125,7 @@ public final class TaskRun {
         pausedByUser = state.pausedByUser();
         pendingApproval = state.pendingApproval();
         userMessages.addAll(state.userMessages());
+        appliedCommands.addAll(state.appliedCommands());
         reservedNames.addAll(state.reservedNames());
         reservedBytes = state.reservedBytes();
         startedAt = state.startedAtMillis();
@@ -364,6 +369,19 @@ public final class TaskRun {
 
     /** Reserves room for a new file under the per-task limits; the name is made unique in the task. */
     public synchronized FileReservation reserveFile(String name, long bytes, int maxCount, long maxTotalBytes) {
+        return reserveFile(name, bytes, maxCount, maxTotalBytes, null);
+    }
+
+    /**
+     * Reserves room for the file of tool call {@code callId}. The same call asking again (it is
+     * repeated after a crash) gets the name it was given the first time, whether or not its file
+     * was stored then, so it never stores a second, renamed copy.
+     */
+    public synchronized FileReservation reserveFile(String name, long bytes, int maxCount, long maxTotalBytes,
+            String callId) {
+        if (callId != null && filesByCall.containsKey(callId)) {
+            return new FileReservation(filesByCall.get(callId), null);
+        }
         if (status.isTerminal()) {
             return new FileReservation(null, "the task has ended");
         }
@@ -376,6 +394,9 @@ public final class TaskRun {
         reservedBytes += bytes;
         String unique = FileNames.unique(name, new HashSet<>(reservedNames));
         reservedNames.add(unique);
+        if (callId != null) {
+            filesByCall.put(callId, unique);
+        }
         return new FileReservation(unique, null);
     }
 
@@ -387,23 +408,17 @@ public final class TaskRun {
         return filesBeforeSynthesis;
     }
 
-    /** The file a tool call stored, if it did: a call repeated after a crash must not store another. */
+    /** The file a tool call stored, if it did: a call repeated after a crash must not store it again. */
     public synchronized Optional<StoredFile> fileStoredBy(String callId) {
         return Optional.ofNullable(callId == null ? null : filesByCall.get(callId)).map(files::get);
     }
 
-    /**
-     * A file is stored: publish it as a deliverable and count it. Dropped if the task has ended.
-     * {@code callId} is the tool call that stored it, if any.
-     */
-    public synchronized boolean fileStored(StoredFile file, String agentId, String callId) {
+    /** A file is stored: publish it as a deliverable and count it. Dropped if the task has ended. */
+    public synchronized boolean fileStored(StoredFile file, String agentId) {
         if (status.isTerminal()) {
             return false;
         }
         files.put(file.name(), file);
-        if (callId != null) {
-            filesByCall.put(callId, file.name());
-        }
         emit(new DeliverableCreated(file.deliverableId(), agentId, file.name(), file.contentType(), file.sizeBytes(),
                 file.objectKey(), now()));
         emitStatus();
@@ -426,11 +441,38 @@ public final class TaskRun {
 
     /** A user pause: the task is paused now, and each agent stops at its next step boundary. */
     public synchronized void pause() {
-        if (status == TaskStatus.PENDING || status == TaskStatus.PLANNING || status == TaskStatus.RUNNING || status == TaskStatus.PAUSED) {
+        pause(null);
+    }
+
+    /**
+     * A user pause by command {@code commandId}: a command applied before (redelivered after a
+     * crash) is not applied again. Completes once the pause is durable.
+     */
+    public synchronized CompletionStage<Void> pause(String commandId) {
+        if (!firstTime(commandId)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (status == TaskStatus.PENDING || status == TaskStatus.PLANNING || status == TaskStatus.RUNNING
+                || status == TaskStatus.PAUSED) {
             pausedByUser = true;
             enterPause();
-            record();
         }
+        return record();
+    }
+
+    /** Whether a command is new to this task; it is remembered (with the next record) if so. */
+    private boolean firstTime(String commandId) {
+        if (commandId == null) {
+            return true;
+        }
+        if (appliedCommands.contains(commandId)) {
+            return false;
+        }
+        appliedCommands.add(commandId);
+        if (appliedCommands.size() > REMEMBERED_COMMANDS) {
+            appliedCommands.remove(appliedCommands.iterator().next());
+        }
+        return true;
     }
 
     /** Pauses the task until the user approves {@code action} by resuming it. */
@@ -454,10 +496,22 @@ public final class TaskRun {
      * is not paused is left as it is.
      */
     public void resume(String message) {
+        resume(message, null);
+    }
+
+    /**
+     * A resume by command {@code commandId}: a command applied before (redelivered after a crash)
+     * is not applied again, so it never approves twice. Completes once the resume is durable.
+     */
+    public CompletionStage<Void> resume(String message, String commandId) {
         CompletableFuture<Void> release;
+        CompletionStage<Void> durable;
         synchronized (this) {
+            if (!firstTime(commandId)) {
+                return CompletableFuture.completedFuture(null);
+            }
             if (status != TaskStatus.PAUSED) {
-                return;
+                return record();
             }
             if (message != null) {
                 userMessages.add(message);
@@ -472,17 +526,17 @@ public final class TaskRun {
             }
             if (pausedByUser || pendingApproval != null) {
                 emitPauseDetail();
-                record();
-                return;
+                return record();
             }
             statusDetail = null;
             status = statusBeforePause;
             accumulatePause();
             emitStatus();
-            record();
+            durable = record();
             release = resumed;
         }
         release.complete(null);
+        return durable;
     }
 
     /** How long the task has been working: wall-clock time since it started, less the time it was paused. */
@@ -634,7 +688,7 @@ public final class TaskRun {
     private RunState state() {
         return new RunState(status, statusBeforePause, sequence, plan, planApproved, List.copyOf(agents.values()),
                 List.copyOf(files.values()), Map.copyOf(filesByCall), filesBeforeSynthesis, cost, tokens, error, statusDetail, deployment, pausedByUser,
-                pendingApproval, List.copyOf(userMessages), List.copyOf(reservedNames), reservedBytes, startedAt,
+                pendingApproval, List.copyOf(userMessages), List.copyOf(appliedCommands), List.copyOf(reservedNames), reservedBytes, startedAt,
                 pausedMillis, pausedSince);
     }
 

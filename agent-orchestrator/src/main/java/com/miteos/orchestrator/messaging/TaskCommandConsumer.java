@@ -63,9 +63,9 @@ public class TaskCommandConsumer {
         } else if (envelope.payload() instanceof TaskCancelRequested) {
             return supervisor.cancel(envelope.taskId());
         } else if (envelope.payload() instanceof TaskPauseRequested) {
-            return supervisor.pause(envelope.taskId());
+            return supervisor.pause(envelope.taskId(), envelope.eventId());
         } else if (envelope.payload() instanceof TaskResumeRequested resume) {
-            supervisor.resume(envelope.taskId(), resume.message());
+            return supervisor.resume(envelope.taskId(), resume.message(), envelope.eventId());
         }
         return Uni.createFrom().voidItem();
     }

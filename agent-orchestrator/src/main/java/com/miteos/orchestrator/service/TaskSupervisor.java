@@ -13,6 +13,7 @@ import com.miteos.orchestrator.state.InstanceRegistry;
 import com.miteos.orchestrator.state.JournalWriter;
 import com.miteos.orchestrator.state.OutboxRelay;
 import com.miteos.orchestrator.state.TaskStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Identifier;
 import io.quarkus.runtime.ShutdownEvent;
@@ -72,7 +73,7 @@ public class TaskSupervisor {
 
     public TaskSupervisor(TaskPipeline pipeline, TaskStore store, JournalWriter journal, OutboxRelay relay,
             InstanceRegistry instances, @Identifier(CommandCatchUp.NAME) CommandCatchUp catchUp,
-            OrchestratorConfig config) {
+            OrchestratorConfig config, MeterRegistry metrics) {
         this.pipeline = pipeline;
         this.store = store;
         this.journal = journal;
@@ -82,6 +83,9 @@ public class TaskSupervisor {
         this.recovery = config.recovery();
         this.outbox = config.outbox();
         this.taskTimeout = config.agents().taskTimeout();
+        journal.onTakenOver(this::forget);
+        metrics.gauge("miteos.orchestrator.runs.active", running, Map::size);
+        metrics.gauge("miteos.orchestrator.journal.pending", journal, JournalWriter::pending);
     }
 
     /** Completes once the tasks of an earlier process are loaded, so that commands find them. */
@@ -141,27 +145,27 @@ public class TaskSupervisor {
      * Pauses a running task at its agents' next steps. A pause that overtakes its task (they
      * travel on different topics) is recorded and applied when the task arrives.
      */
-    public Uni<Void> pause(String taskId) {
+    public Uni<Void> pause(String taskId, String commandId) {
         TaskRun run = running.get(taskId);
         if (run != null) {
             log(taskId, "pausing");
-            run.pause();
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().completionStage(run.pause(commandId));
         }
         return store.rememberEarlyPause(taskId).replaceWithVoid();
     }
 
-    /** Resumes a paused task, approving what it waited for. */
-    public void resume(String taskId, String message) {
+    /** Resumes a paused task, approving what it waited for; acknowledged once that is durable. */
+    public Uni<Void> resume(String taskId, String message, String commandId) {
         TaskRun run = running.get(taskId);
-        if (run != null) {
-            log(taskId, "resuming");
-            run.resume(message);
+        if (run == null) {
+            return Uni.createFrom().voidItem();
         }
+        log(taskId, "resuming");
+        return Uni.createFrom().completionStage(run.resume(message, commandId));
     }
 
-    public int runningTasks() {
-        return running.size();
+    public boolean isRunning(String taskId) {
+        return running.containsKey(taskId);
     }
 
     /** Starts a run now, or once the commands present at start-up are read. */
@@ -201,7 +205,7 @@ public class TaskSupervisor {
             here.remove(taskId);
         } else if (stored.resumes() > recovery.maxResumes()) {
             log(taskId, "resumed too often, failing it");
-            run.fail(new TaskError("owner_lost", "The orchestrator running the task stopped " + (stored.resumes() - 1)
+            run.fail(new TaskError("owner_lost", "The orchestrator running the task stopped " + stored.resumes()
                     + " times while it ran; it is not resumed again."));
             here.remove(taskId);
         } else {
@@ -285,7 +289,7 @@ public class TaskSupervisor {
 
     /**
      * Drops a run from this process as if the process had died on the spot: nothing more of it is
-     * recorded, and its task waits to be claimed like one of a dead instance (tests).
+     * recorded. Used when another instance took the task over, and by tests.
      */
     void forget(String taskId) {
         TaskRun run = running.remove(taskId);
@@ -323,15 +327,24 @@ public class TaskSupervisor {
         }
         relay.wake();
         try {
-            while (!relay.drained().await().atMost(SHUTDOWN_DRAIN) && System.nanoTime() < deadline) {
+            while (!relay.drained().await().atMost(remaining(deadline)) && System.nanoTime() < deadline) {
                 sleep();
                 relay.wake();
             }
-            instances.leave().await().atMost(SHUTDOWN_DRAIN);
         } catch (RuntimeException e) {
             Log.warnf("shutting down with events not yet published (they are in the outbox): %s", e.toString());
         }
+        try {
+            instances.leave().await().atMost(Duration.ofSeconds(2));
+        } catch (RuntimeException e) {
+            Log.warnf("could not leave the instance registry; tasks are taken over after the owner timeout: %s",
+                    e.toString());
+        }
         Log.infof("orchestrator %s stopped; %d task(s) left to resume", instances.id(), running.size());
+    }
+
+    private static Duration remaining(long deadline) {
+        return Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
     }
 
     private static void sleep() {

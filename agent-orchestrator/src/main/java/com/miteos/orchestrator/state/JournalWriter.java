@@ -12,20 +12,26 @@ import com.miteos.orchestrator.agent.TaskJournal;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Writes journal entries to PostgreSQL: each task's state, its agents' checkpoints and the
@@ -35,6 +41,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>A transaction that fails is tried again, with the same entries first, until it commits:
  * an entry is durable, or the run waits for it. After each commit the outbox relay is woken.
+ * Only the task's owner writes: an instance that stalled while another took its tasks over
+ * writes nothing more of them, and hears so ({@link #onTakenOver}). Checkpoints of a task that
+ * ended are deleted with its last state.
  */
 @ApplicationScoped
 public class JournalWriter implements TaskJournal {
@@ -48,11 +57,19 @@ public class JournalWriter implements TaskJournal {
     private final OutboxRelay relay;
     private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean writing = new AtomicBoolean();
+    private final String owner;
+    private volatile Consumer<String> takenOver = taskId -> { };
 
-    public JournalWriter(Pool pool, ObjectMapper json, OutboxRelay relay) {
+    public JournalWriter(Pool pool, ObjectMapper json, OutboxRelay relay, InstanceRegistry instances) {
         this.pool = pool;
         this.json = json;
         this.relay = relay;
+        this.owner = instances.id();
+    }
+
+    /** Who hears of a task this instance lost to another (it stops that run). */
+    public void onTakenOver(Consumer<String> listener) {
+        this.takenOver = listener;
     }
 
     private record Pending(JournalEntry entry, CompletableFuture<Void> durable) {
@@ -64,6 +81,11 @@ public class JournalWriter implements TaskJournal {
         queue.add(new Pending(entry, durable));
         drain();
         return durable;
+    }
+
+    /** Entries waiting for the next transaction (a gauge: it grows when the database is slow or away). */
+    public int pending() {
+        return queue.size();
     }
 
     /** Whether every entry handed over so far is written. */
@@ -92,8 +114,17 @@ public class JournalWriter implements TaskJournal {
 
     private void write(List<Pending> batch, Duration retryIn) {
         pool.withTransaction(sql -> writeAll(sql, batch)).subscribe().with(
-                done -> {
-                    batch.forEach(pending -> pending.durable().complete(null));
+                fenced -> {
+                    // Runs that lost their task stop first, so the refusals below read as a stop, not a failure.
+                    fenced.forEach(takenOver);
+                    for (Pending pending : batch) {
+                        if (fenced.contains(pending.entry().taskId())) {
+                            pending.durable().completeExceptionally(new CancellationException(
+                                    "task " + pending.entry().taskId() + " was taken over by another instance"));
+                        } else {
+                            pending.durable().complete(null);
+                        }
+                    }
                     writing.set(false);
                     relay.wake();
                     drain();
@@ -106,35 +137,52 @@ public class JournalWriter implements TaskJournal {
                 });
     }
 
-    private Uni<Void> writeAll(SqlClient sql, List<Pending> batch) {
-        // Only a task's last state counts, and only a conversation's last checkpoint; every event does.
+    /**
+     * Writes a batch; answers the tasks this instance no longer owns (another instance took them
+     * over while this one stalled): nothing of theirs is written.
+     */
+    private Uni<Set<String>> writeAll(SqlClient sql, List<Pending> batch) {
+        // Only a task's last state counts; the owner check fences an instance that lost its tasks.
         Map<String, JournalEntry> lastState = new LinkedHashMap<>();
-        Map<String, Checkpoint> lastCheckpoint = new LinkedHashMap<>();
+        batch.forEach(pending -> lastState.put(pending.entry().taskId(), pending.entry()));
+        List<Tuple> states = lastState.values().stream()
+                .map(entry -> Tuple.of(entry.taskId(), entry.state().status().value(), toJson(entry.state()), owner))
+                .toList();
+        return sql.preparedQuery("""
+                        UPDATE tasks SET status = $2, state = $3, updated_at = now()
+                        WHERE task_id = $1 AND owner = $4 RETURNING task_id""")
+                .executeBatch(states)
+                .flatMap(updated -> {
+                    Set<String> owned = new HashSet<>();
+                    for (RowSet<Row> rows = updated; rows != null; rows = rows.next()) {
+                        rows.forEach(row -> owned.add(row.getString("task_id")));
+                    }
+                    Set<String> fenced = new HashSet<>(lastState.keySet());
+                    fenced.removeAll(owned);
+                    return writeOwned(sql, batch, lastState, owned).replaceWith(fenced);
+                });
+    }
+
+    /** Checkpoints (a conversation's last) and events (every one, in order) of the tasks still owned here. */
+    private Uni<Void> writeOwned(SqlClient sql, List<Pending> batch, Map<String, JournalEntry> lastState,
+            Set<String> owned) {
+        Map<String, Tuple> checkpoints = new LinkedHashMap<>();
         List<Tuple> outbox = new ArrayList<>();
         for (Pending pending : batch) {
             JournalEntry entry = pending.entry();
-            lastState.put(entry.taskId(), entry);
-            if (entry.checkpoint() != null) {
-                lastCheckpoint.put(entry.taskId() + '\u0000' + entry.checkpoint().conversation(), entry.checkpoint());
+            if (!owned.contains(entry.taskId())) {
+                continue;
+            }
+            Checkpoint c = entry.checkpoint();
+            if (c != null) {
+                checkpoints.put(entry.taskId() + '\u0000' + c.conversation(), Tuple.tuple(List.of(entry.taskId(),
+                        c.conversation(), c.step(), c.messages(), c.userMessagesSeen())).addString(c.summary()));
             }
             for (EventEnvelope<?> event : entry.events()) {
                 outbox.add(Tuple.of(topic(event), event.taskId(), EventJson.toJson(event)));
             }
         }
-        List<Tuple> states = lastState.values().stream()
-                .map(entry -> Tuple.of(entry.taskId(), entry.state().status().value(), toJson(entry.state())))
-                .toList();
-        List<Tuple> checkpoints = lastCheckpoint.entrySet().stream()
-                .map(e -> {
-                    Checkpoint c = e.getValue();
-                    String taskId = e.getKey().substring(0, e.getKey().indexOf('\u0000'));
-                    return Tuple.tuple(List.of(taskId, c.conversation(), c.step(), c.messages(), c.userMessagesSeen()))
-                            .addString(c.summary());
-                })
-                .toList();
-        Uni<Void> done = sql.preparedQuery(
-                        "UPDATE tasks SET status = $2, state = $3, updated_at = now() WHERE task_id = $1")
-                .executeBatch(states).replaceWithVoid();
+        Uni<Void> done = Uni.createFrom().voidItem();
         if (!checkpoints.isEmpty()) {
             done = done.chain(() -> sql.preparedQuery("""
                             INSERT INTO agent_checkpoints (task_id, conversation, step, messages, user_messages_seen, summary)
@@ -142,7 +190,15 @@ public class JournalWriter implements TaskJournal {
                             ON CONFLICT (task_id, conversation) DO UPDATE SET step = excluded.step,
                                 messages = excluded.messages, user_messages_seen = excluded.user_messages_seen,
                                 summary = excluded.summary, updated_at = now()""")
-                    .executeBatch(checkpoints).replaceWithVoid());
+                    .executeBatch(List.copyOf(checkpoints.values())).replaceWithVoid());
+        }
+        String[] ended = lastState.values().stream()
+                .filter(entry -> owned.contains(entry.taskId()) && entry.state().status().isTerminal())
+                .map(JournalEntry::taskId).toArray(String[]::new);
+        if (ended.length > 0) {
+            // A finished task is never resumed: its conversations are of no more use.
+            done = done.chain(() -> sql.preparedQuery("DELETE FROM agent_checkpoints WHERE task_id = ANY($1)")
+                    .execute(Tuple.of(ended)).replaceWithVoid());
         }
         if (!outbox.isEmpty()) {
             done = done.chain(() -> sql.preparedQuery(

@@ -66,7 +66,7 @@ public class WriteFileTool implements AgentTool {
             return Uni.createFrom().item(wrote(earlier.get()));
         }
         TaskRun.FileReservation reservation = run.reserveFile(FileNames.sanitize(requested), content.length,
-                limits.maxCount(), limits.maxTotalBytes());
+                limits.maxCount(), limits.maxTotalBytes(), context.callId());
         if (!reservation.granted()) {
             throw new ToolFailure(reservation.refusal());
         }
@@ -79,7 +79,7 @@ public class WriteFileTool implements AgentTool {
                 .onFailure().transform(e -> new AgentFailure("storage_unavailable",
                         "Object storage could not store " + file.name() + "."))
                 .map(stored -> {
-                    run.fileStored(file, context.agentId(), context.callId());
+                    run.fileStored(file, context.agentId());
                     return wrote(file);
                 });
     }

@@ -81,4 +81,15 @@ class FileNamesTest {
         assertThat(second.name()).isEqualTo("a-2.md");
         assertThat(run.reserveFile("c.md", 1, 2, 1_000).refusal()).contains("at most 2 files");
     }
+
+    @Test
+    void aToolCallRepeatedAfterACrashGetsTheNameItWasGivenNotANewOne() {
+        TaskRun run = new TaskRun("task_repeat", "acct_test", Mode.TEST, "p", new TaskConfig(1, 90, false, null, null),
+                TaskJournal.events(event -> { }));
+
+        assertThat(run.reserveFile("report.md", 100, 5, 1_000, "call_1").name()).isEqualTo("report.md");
+        assertThat(run.reserveFile("report.md", 100, 5, 1_000, "call_1").name()).isEqualTo("report.md");
+        assertThat(run.reserveFile("report.md", 100, 5, 1_000, "call_2").name()).isEqualTo("report-2.md");
+        assertThat(run.fileStoredBy("call_1")).as("reserved, not stored yet").isEmpty();
+    }
 }

@@ -59,6 +59,23 @@ class TaskRunTest {
     }
 
     @Test
+    void aRedeliveredResumeDoesNotApproveWhatTheFirstOneOnlyUnpaused() {
+        run.planning();
+        run.startAgents(List.of("writer"));
+        run.pause("evt_pause");
+        run.awaitApproval(new PendingAction(PendingAction.DEPLOY, "Approve publishing.", List.of(), "s3://b/x"));
+
+        run.resume(null, "evt_resume");
+        run.resume(null, "evt_resume");
+        run.pause("evt_pause");
+
+        assertThat(run.status()).isEqualTo(TaskStatus.PAUSED);
+        assertThat(lastStatus().statusDetail().reason()).isEqualTo(StatusDetail.AWAITING_APPROVAL);
+        run.resume(null, "evt_approve");
+        assertThat(run.status()).isEqualTo(TaskStatus.RUNNING);
+    }
+
+    @Test
     void timeSpentPausedDoesNotCountAgainstTheTimeLimit() throws InterruptedException {
         run.planning();
         run.pause();

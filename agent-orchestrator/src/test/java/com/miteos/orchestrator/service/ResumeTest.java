@@ -126,6 +126,32 @@ class ResumeTest {
         assertThat(resumes(task)).isEqualTo(MAX_RESUMES + 1);
     }
 
+    @Test
+    void anInstanceWhoseTaskWasTakenOverWritesNothingMoreOfIt() {
+        String task = submit(300);
+        awaitCheckpoints(task, 1);
+        // Another instance, alive (heartbeating), took the task over while this one stalled.
+        pool.query("""
+                INSERT INTO instances (instance_id, heartbeat_at) VALUES ('another-instance', now() + interval '1 hour')
+                ON CONFLICT (instance_id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at""")
+                .execute().await().indefinitely();
+        pool.preparedQuery("UPDATE tasks SET owner = 'another-instance' WHERE task_id = $1")
+                .execute(Tuple.of(task)).await().indefinitely();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !supervisor.isRunning(task));
+        String state = storedState(task);
+        int published = statuses(task).size();
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
+            assertThat(storedState(task)).isEqualTo(state);
+            assertThat(statuses(task)).hasSize(published);
+        });
+    }
+
+    private String storedState(String task) {
+        return pool.preparedQuery("SELECT state FROM tasks WHERE task_id = $1").execute(Tuple.of(task))
+                .await().indefinitely().iterator().next().getString("state");
+    }
+
     private String submit(int stepDelayMs) {
         String task = Ids.newId(IdPrefix.TASK);
         connector.source("task-commands").send(EventJson.toJson(EventEnvelope.of(task, "acct_resume", Mode.TEST, 0,
