@@ -23,6 +23,7 @@ public record RunState(
         @JsonProperty("sequence") long sequence,
         @JsonProperty("plan") List<WorkItem> plan,
         @JsonProperty("plan_approved") boolean planApproved,
+        @JsonProperty("deploy_approved") boolean deployApproved,
         @JsonProperty("agents") List<AgentState> agents,
         @JsonProperty("files") List<StoredFile> files,
         @JsonProperty("files_by_call") Map<String, String> filesByCall,
@@ -41,4 +42,16 @@ public record RunState(
         @JsonProperty("started_at_ms") long startedAtMillis,
         @JsonProperty("paused_ms") long pausedMillis,
         @JsonProperty("paused_since_ms") long pausedSinceMillis) {
+
+    /** States written before a field existed read as empty, not null. */
+    public RunState {
+        plan = plan == null ? null : List.copyOf(plan);
+        agents = agents == null ? List.of() : agents;
+        files = files == null ? List.of() : files;
+        filesByCall = filesByCall == null ? Map.of() : filesByCall;
+        cost = cost == null ? BigDecimal.ZERO : cost;
+        userMessages = userMessages == null ? List.of() : userMessages;
+        appliedCommands = appliedCommands == null ? List.of() : appliedCommands;
+        reservedNames = reservedNames == null ? List.of() : reservedNames;
+    }
 }

@@ -58,6 +58,7 @@ public final class TaskRun {
     private TaskStatus status = TaskStatus.PENDING;
     private List<WorkItem> plan;
     private boolean planApproved;
+    private boolean deployApproved;
     private final Map<String, AgentState> agents = new LinkedHashMap<>();
     private final Map<String, StoredFile> files = new LinkedHashMap<>();
     /** The file name each write_file call was given, by tool call id. */
@@ -86,6 +87,7 @@ public final class TaskRun {
     static final int REMEMBERED_COMMANDS = 100;
     private final List<EventEnvelope<?>> unrecorded = new ArrayList<>();
     private boolean suspended;
+    private boolean endRecorded;
 
     public TaskRun(String taskId, String accountId, Mode mode, String prompt, TaskConfig config, TaskJournal journal) {
         this.taskId = taskId;
@@ -113,6 +115,7 @@ public final class TaskRun {
         sequence = state.sequence();
         plan = state.plan();
         planApproved = state.planApproved();
+        deployApproved = state.deployApproved();
         state.agents().forEach(a -> agents.put(a.id(), a));
         state.files().forEach(f -> files.put(f.name(), f));
         filesByCall.putAll(state.filesByCall());
@@ -188,6 +191,11 @@ public final class TaskRun {
 
     public synchronized boolean planApproved() {
         return planApproved;
+    }
+
+    /** Whether the user approved the deploy (also after a restart: it is not asked again). */
+    public synchronized boolean deployApproved() {
+        return deployApproved;
     }
 
     /** The last checkpoint of a conversation, when the run was restored from one. */
@@ -449,7 +457,7 @@ public final class TaskRun {
      * crash) is not applied again. Completes once the pause is durable.
      */
     public synchronized CompletionStage<Void> pause(String commandId) {
-        if (!firstTime(commandId)) {
+        if (status.isTerminal() || !firstTime(commandId)) {
             return CompletableFuture.completedFuture(null);
         }
         if (status == TaskStatus.PENDING || status == TaskStatus.PLANNING || status == TaskStatus.RUNNING
@@ -507,7 +515,7 @@ public final class TaskRun {
         CompletableFuture<Void> release;
         CompletionStage<Void> durable;
         synchronized (this) {
-            if (!firstTime(commandId)) {
+            if (status.isTerminal() || !firstTime(commandId)) {
                 return CompletableFuture.completedFuture(null);
             }
             if (status != TaskStatus.PAUSED) {
@@ -521,6 +529,9 @@ public final class TaskRun {
             } else {
                 if (pendingApproval != null && PendingAction.PLAN.equals(pendingApproval.type())) {
                     planApproved = true;
+                }
+                if (pendingApproval != null && PendingAction.DEPLOY.equals(pendingApproval.type())) {
+                    deployApproved = true;
                 }
                 pendingApproval = null;
             }
@@ -654,10 +665,12 @@ public final class TaskRun {
                 // Nothing was deployed and nothing will be: no approval is pending any more.
                 deployment = null;
             }
+        }
+        emitStatus();
+        if (next.isTerminal()) {
             // Anything still waiting at the gate must not wait for ever; it finds the task ended.
             resumed.complete(null);
         }
-        emitStatus();
     }
 
     private void emitStatus() {
@@ -680,16 +693,23 @@ public final class TaskRun {
             unrecorded.clear();
             return CompletableFuture.failedFuture(new CancellationException("task " + taskId + " is suspended"));
         }
+        if (endRecorded) {
+            // The end is written once; whatever still calls in afterwards changes nothing.
+            unrecorded.clear();
+            return CompletableFuture.completedFuture(null);
+        }
+        endRecorded = status.isTerminal();
         JournalEntry entry = new JournalEntry(taskId, state(), unrecorded, checkpoint);
         unrecorded.clear();
         return journal.record(entry);
     }
 
     private RunState state() {
-        return new RunState(status, statusBeforePause, sequence, plan, planApproved, List.copyOf(agents.values()),
-                List.copyOf(files.values()), Map.copyOf(filesByCall), filesBeforeSynthesis, cost, tokens, error, statusDetail, deployment, pausedByUser,
-                pendingApproval, List.copyOf(userMessages), List.copyOf(appliedCommands), List.copyOf(reservedNames), reservedBytes, startedAt,
-                pausedMillis, pausedSince);
+        return new RunState(status, statusBeforePause, sequence, plan, planApproved, deployApproved,
+                List.copyOf(agents.values()), List.copyOf(files.values()), Map.copyOf(filesByCall),
+                filesBeforeSynthesis, cost, tokens, error, statusDetail, deployment, pausedByUser, pendingApproval,
+                List.copyOf(userMessages), List.copyOf(appliedCommands), List.copyOf(reservedNames), reservedBytes,
+                startedAt, pausedMillis, pausedSince);
     }
 
     private static Instant now() {

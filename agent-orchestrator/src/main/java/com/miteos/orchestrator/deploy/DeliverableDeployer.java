@@ -41,7 +41,7 @@ public class DeliverableDeployer {
             // A restored run that deployed before its crash: the outcome stands.
             return Uni.createFrom().voidItem();
         }
-        if (AutonomyPolicy.sideEffectsNeedApproval(config.autonomyLevel())
+        if (AutonomyPolicy.sideEffectsNeedApproval(config.autonomyLevel()) && !run.deployApproved()
                 && !run.awaitsApproval(PendingAction.DEPLOY)) {
             run.deployment(new Deployment(target, Deployment.AWAITING_APPROVAL, null, null));
             run.awaitApproval(new PendingAction(PendingAction.DEPLOY,

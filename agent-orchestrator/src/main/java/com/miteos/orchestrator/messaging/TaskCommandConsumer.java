@@ -43,17 +43,18 @@ public class TaskCommandConsumer {
         EventEnvelope<EventPayload> envelope;
         try {
             envelope = EventJson.fromJson(record.getPayload());
+            requireComplete(envelope);
         } catch (RuntimeException malformed) {
-            return Uni.createFrom().completionStage(record.nack(malformed));
+            return Uni.createFrom().completionStage(record.nack(malformed)).invoke(() -> processed(record));
         }
         return supervisor.ready()
                 .chain(() -> apply(envelope))
                 .onFailure(e -> !isRefusedData(e)).invoke(e -> Log.warnf("task %s: command %s failed, retrying: %s",
                         envelope.taskId(), envelope.type(), e.toString()))
                 .onFailure(e -> !isRefusedData(e)).retry().withBackOff(RETRY_FIRST, RETRY_MAX).indefinitely()
-                .onItemOrFailure().transformToUni((done, refused) -> refused != null
-                        ? Uni.createFrom().completionStage(record.nack(refused))
-                        : Uni.createFrom().completionStage(record.ack()).invoke(() -> processed(record)));
+                .onItemOrFailure().transformToUni((done, refused) -> Uni.createFrom()
+                        .completionStage(refused != null ? record.nack(refused) : record.ack())
+                        .invoke(() -> processed(record)));
     }
 
     @SuppressWarnings("unchecked")
@@ -75,7 +76,20 @@ public class TaskCommandConsumer {
                 .ifPresent(kafka -> catchUp.processed(kafka.getTopic(), kafka.getPartition(), kafka.getOffset()));
     }
 
+    /** A command the orchestrator cannot act on goes to the dead-letter topic, not into a retry loop. */
+    private static void requireComplete(EventEnvelope<EventPayload> envelope) {
+        if (envelope.accountId() == null || envelope.mode() == null) {
+            throw new IllegalArgumentException("a command needs account_id and mode");
+        }
+        if (envelope.payload() instanceof TaskCreated created
+                && (created.prompt() == null || created.config() == null)) {
+            throw new IllegalArgumentException("task.created needs a prompt and a config");
+        }
+    }
+
+    /** What retrying cannot fix: data the database refuses (SQLSTATE class 22 or 23). */
     private static boolean isRefusedData(Throwable e) {
-        return e instanceof DatabaseException db && db.getSqlState() != null && db.getSqlState().startsWith("22");
+        return e instanceof DatabaseException db && db.getSqlState() != null
+                && (db.getSqlState().startsWith("22") || db.getSqlState().startsWith("23"));
     }
 }

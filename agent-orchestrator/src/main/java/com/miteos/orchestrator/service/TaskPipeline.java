@@ -72,6 +72,9 @@ public class TaskPipeline {
     public Uni<Void> execute(TaskRun run) {
         ModelProvider model = router.model(run.mode());
         SearchProvider search = router.search(run.mode());
+        if (run.isFinished()) {
+            return Uni.createFrom().voidItem();
+        }
         run.planning();
         // A restored run has its plan already: it was made, and paid for, once.
         Uni<List<WorkItem>> plan = run.plan() != null ? Uni.createFrom().item(run.plan()) : planner.plan(run, model);

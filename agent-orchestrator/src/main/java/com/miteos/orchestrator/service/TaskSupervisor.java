@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -149,7 +150,9 @@ public class TaskSupervisor {
         TaskRun run = running.get(taskId);
         if (run != null) {
             log(taskId, "pausing");
-            return Uni.createFrom().completionStage(run.pause(commandId));
+            return Uni.createFrom().completionStage(run.pause(commandId)).onFailure(CancellationException.class)
+                    .invoke(e -> log(taskId, "pause not recorded: " + e.getMessage()))
+                    .onFailure(CancellationException.class).recoverWithNull();
         }
         return store.rememberEarlyPause(taskId).replaceWithVoid();
     }
@@ -161,7 +164,9 @@ public class TaskSupervisor {
             return Uni.createFrom().voidItem();
         }
         log(taskId, "resuming");
-        return Uni.createFrom().completionStage(run.resume(message, commandId));
+        return Uni.createFrom().completionStage(run.resume(message, commandId)).onFailure(CancellationException.class)
+                .invoke(e -> log(taskId, "resume not recorded: " + e.getMessage()))
+                .onFailure(CancellationException.class).recoverWithNull();
     }
 
     public boolean isRunning(String taskId) {
@@ -182,6 +187,12 @@ public class TaskSupervisor {
 
     private void execute(TaskRun run) {
         String taskId = run.taskId();
+        if (run.isFinished()) {
+            // Cancelled while it was held for the catch-up: nothing to run, not even the planner.
+            running.remove(taskId);
+            here.remove(taskId);
+            return;
+        }
         run.track(pipeline.execute(run)
                 .onTermination().invoke(() -> {
                     running.remove(taskId);
@@ -190,6 +201,16 @@ public class TaskSupervisor {
                 .subscribe().with(
                         done -> log(taskId, "finished: " + run.status().value()),
                         failure -> fail(run, failure)));
+    }
+
+    /** One task that cannot be resumed must not keep the others from it. */
+    private void resumeSafely(TaskStore.StoredTask stored) {
+        try {
+            resumeStored(stored);
+        } catch (RuntimeException e) {
+            here.remove(stored.created().taskId());
+            Log.errorf(e, "task %s: could not be resumed", stored.created().taskId());
+        }
     }
 
     /** Resumes what an earlier process (this one's or a dead instance's) left unfinished. */
@@ -216,20 +237,22 @@ public class TaskSupervisor {
 
     void startUp(@Observes StartupEvent startup) {
         claiming.set(true);
+        // Until this process has its own earlier tasks back, it takes no command: they may be for them.
         instances.heartbeat()
                 .chain(() -> store.claimOrphans(instances.id(), recovery.ownerTimeout(), Set.copyOf(here),
-                        Integer.MAX_VALUE))
+                        Integer.MAX_VALUE, true))
+                .onFailure().invoke(e -> Log.warnf("could not load unfinished tasks yet, retrying: %s", e.toString()))
+                .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(10)).indefinitely()
                 .subscribe().with(claimed -> {
-                    claimed.forEach(this::resumeStored);
-                    claiming.set(false);
-                    Log.infof("orchestrator %s started; %d unfinished task(s) resumed", instances.id(), claimed.size());
-                    ready.complete(null);
+                    try {
+                        claimed.forEach(this::resumeSafely);
+                        Log.infof("orchestrator %s started; %d unfinished task(s) resumed", instances.id(),
+                                claimed.size());
+                    } finally {
+                        claiming.set(false);
+                        ready.complete(null);
+                    }
                     awaitCatchUp().subscribe().with(ignored -> releaseHeld());
-                }, failure -> {
-                    Log.error("could not load unfinished tasks; starting without them (the watchdog retries)", failure);
-                    claiming.set(false);
-                    ready.complete(null);
-                    releaseHeld();
                 });
         timers.add(Multi.createFrom().ticks().every(CLOCK_TICK).subscribe().with(
                 tick -> enforceTimeLimits(), failure -> Log.error("time-limit clock stopped", failure)));
@@ -280,8 +303,8 @@ public class TaskSupervisor {
                     }
                 }))
                 .chain(() -> store.claimOrphans(instances.id(), recovery.ownerTimeout(), Set.copyOf(here),
-                        CLAIM_BATCH))
-                .invoke(claimed -> claimed.forEach(this::resumeStored))
+                        CLAIM_BATCH, false))
+                .invoke(claimed -> claimed.forEach(this::resumeSafely))
                 .chain(() -> relay.prune(outbox.retention()))
                 .onTermination().invoke(() -> claiming.set(false))
                 .subscribe().with(pruned -> { }, failure -> Log.warnf("watchdog pass failed: %s", failure.toString()));

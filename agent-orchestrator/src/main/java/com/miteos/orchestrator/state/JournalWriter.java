@@ -41,8 +41,9 @@ import java.util.function.Consumer;
  *
  * <p>A transaction that fails is tried again, with the same entries first, until it commits:
  * an entry is durable, or the run waits for it. After each commit the outbox relay is woken.
- * Only the task's owner writes: an instance that stalled while another took its tasks over
- * writes nothing more of them, and hears so ({@link #onTakenOver}). Checkpoints of a task that
+ * Only the task's owner writes, and only while the task is unfinished: an instance that stalled
+ * while another took its tasks over, or a stale run of a task that ended, writes nothing more of
+ * them, and hears so ({@link #onTakenOver}). Checkpoints of a task that
  * ended are deleted with its last state.
  */
 @ApplicationScoped
@@ -150,7 +151,7 @@ public class JournalWriter implements TaskJournal {
                 .toList();
         return sql.preparedQuery("""
                         UPDATE tasks SET status = $2, state = $3, updated_at = now()
-                        WHERE task_id = $1 AND owner = $4 RETURNING task_id""")
+                        WHERE task_id = $1 AND owner = $4 AND %s RETURNING task_id""".formatted(TaskStore.UNFINISHED))
                 .executeBatch(states)
                 .flatMap(updated -> {
                     Set<String> owned = new HashSet<>();
@@ -176,7 +177,7 @@ public class JournalWriter implements TaskJournal {
             Checkpoint c = entry.checkpoint();
             if (c != null) {
                 checkpoints.put(entry.taskId() + '\u0000' + c.conversation(), Tuple.tuple(List.of(entry.taskId(),
-                        c.conversation(), c.step(), c.messages(), c.userMessagesSeen())).addString(c.summary()));
+                        c.conversation(), c.step(), c.messages(), c.userMessagesSeen())).addString(plainText(c.summary())));
             }
             for (EventEnvelope<?> event : entry.events()) {
                 outbox.add(Tuple.of(topic(event), event.taskId(), EventJson.toJson(event)));
@@ -206,6 +207,11 @@ public class JournalWriter implements TaskJournal {
                     .executeBatch(outbox).replaceWithVoid());
         }
         return done;
+    }
+
+    /** PostgreSQL text cannot hold NUL, which a model may well produce; JSON columns are escaped already. */
+    static String plainText(String text) {
+        return text == null ? null : text.replace("\u0000", "");
     }
 
     static String topic(EventEnvelope<?> event) {

@@ -63,13 +63,17 @@ public class TaskStore {
                         : earlyCommands(sql, created.taskId())));
     }
 
+    /** Takes the commands that came first; a cancel becomes the task's flag in the same transaction. */
     private Uni<Intake> earlyCommands(SqlClient sql, String taskId) {
         return sql.preparedQuery("DELETE FROM early_commands WHERE task_id = $1 RETURNING cancel, pause")
                 .execute(Tuple.of(taskId))
-                .map(rows -> {
+                .flatMap(rows -> {
                     Row row = rows.iterator().hasNext() ? rows.iterator().next() : null;
-                    return new Intake(true, row != null && row.getBoolean("cancel"),
+                    Intake intake = new Intake(true, row != null && row.getBoolean("cancel"),
                             row != null && row.getBoolean("pause"));
+                    return !intake.cancelled() ? Uni.createFrom().item(intake)
+                            : sql.preparedQuery("UPDATE tasks SET cancel_requested = true WHERE task_id = $1")
+                                    .execute(Tuple.of(taskId)).replaceWith(intake);
                 });
     }
 
@@ -105,23 +109,26 @@ public class TaskStore {
     }
 
     /**
-     * Claims unfinished tasks that no live instance runs: owned by nobody, by {@code owner} itself
-     * (an earlier process of it), or by an instance that stopped heartbeating longer than
-     * {@code ownerTimeout} ago. Tasks in {@code here} are skipped. Each claim counts as a resume.
+     * Claims unfinished tasks that no live instance runs: owned by nobody, or by an instance that
+     * stopped heartbeating longer than {@code ownerTimeout} ago, and, at start only
+     * ({@code includeOwn}), by {@code owner} itself (an earlier process of it). Tasks in
+     * {@code here} are skipped. Each claim counts as a resume.
      */
-    public Uni<List<StoredTask>> claimOrphans(String owner, Duration ownerTimeout, Set<String> here, int limit) {
+    public Uni<List<StoredTask>> claimOrphans(String owner, Duration ownerTimeout, Set<String> here, int limit,
+            boolean includeOwn) {
         return pool.withTransaction(sql -> sql.preparedQuery("""
                         UPDATE tasks SET owner = $1, resumes = resumes + 1, updated_at = now()
                         WHERE task_id IN (
                             SELECT task_id FROM tasks
                             WHERE %s AND task_id <> ALL($3)
-                              AND (owner IS NULL OR owner = $1 OR owner NOT IN (
+                              AND (owner IS NULL OR ($5 AND owner = $1) OR (owner <> $1 AND owner NOT IN (
                                   SELECT instance_id FROM instances
-                                  WHERE heartbeat_at > now() - make_interval(secs => $2)))
+                                  WHERE heartbeat_at > now() - make_interval(secs => $2))))
                             ORDER BY created_at LIMIT $4 FOR UPDATE SKIP LOCKED)
                         RETURNING task_id, created_event, state,
                                   cancel_requested, resumes""".formatted(UNFINISHED))
-                .execute(Tuple.of(owner, ownerTimeout.toMillis() / 1000.0, here.toArray(String[]::new), limit))
+                .execute(Tuple.tuple(List.of(owner, ownerTimeout.toMillis() / 1000.0, here.toArray(String[]::new), limit,
+                        includeOwn)))
                 .flatMap(rows -> withCheckpoints(sql, rows)));
     }
 

@@ -3,6 +3,7 @@ package com.miteos.orchestrator.service;
 import com.miteos.model.event.DeliverableCreated;
 import com.miteos.model.event.EventEnvelope;
 import com.miteos.model.event.EventJson;
+import com.miteos.model.event.TaskCancelRequested;
 import com.miteos.model.event.TaskCreated;
 import com.miteos.model.event.TaskStatusChanged;
 import com.miteos.model.id.IdPrefix;
@@ -72,7 +73,7 @@ class ResumeTest {
 
         String task = submit(250);
         awaitCheckpoints(task, 2);
-        supervisor.forget(task);
+        crash(task);
         supervisor.watchdog();
 
         TaskStatusChanged last = awaitTerminal(task);
@@ -95,7 +96,7 @@ class ResumeTest {
     void aCancelRecordedWhileNobodyRanTheTaskWinsBeforeAnyFurtherStep() {
         String task = submit(400);
         awaitCheckpoints(task, 1);
-        supervisor.forget(task);
+        crash(task);
         await().atMost(Duration.ofSeconds(10)).until(() -> unsentOutboxRows() == 0);
         List<TaskStatusChanged> before = statuses(task);
         TaskStatusChanged atCrash = before.get(before.size() - 1);
@@ -115,7 +116,7 @@ class ResumeTest {
     void aTaskThatKeepsLosingItsOrchestratorFailsWithOwnerLostInsteadOfRunningAgain() {
         String task = submit(400);
         awaitCheckpoints(task, 1);
-        supervisor.forget(task);
+        crash(task);
         pool.preparedQuery("UPDATE tasks SET resumes = $2 WHERE task_id = $1")
                 .execute(Tuple.of(task, MAX_RESUMES)).await().indefinitely();
         supervisor.watchdog();
@@ -147,6 +148,39 @@ class ResumeTest {
         });
     }
 
+    @Test
+    void aCancelThatCameBeforeItsTaskIsRecordedOnTheTaskItself() {
+        String task = Ids.newId(IdPrefix.TASK);
+        connector.source("task-commands").send(EventJson.toJson(EventEnvelope.of(task, "acct_resume", Mode.TEST, 0,
+                new TaskCancelRequested(TaskCancelRequested.CLIENT_REQUEST))));
+        send(task, 0);
+
+        assertThat(awaitTerminal(task).status()).isEqualTo(TaskStatus.CANCELLED);
+        assertThat(pool.preparedQuery("SELECT cancel_requested FROM tasks WHERE task_id = $1").execute(Tuple.of(task))
+                .await().indefinitely().iterator().next().getBoolean("cancel_requested"))
+                .as("a crash before the cancelled state is written must still find the cancel").isTrue();
+    }
+
+    @Test
+    void aCommandMissingWhatItNeedsIsSetAsideAndTheNextOnesRun() {
+        String broken = Ids.newId(IdPrefix.TASK);
+        connector.source("task-commands").send("""
+                {"event_id":"evt_broken","type":"TaskCreated","task_id":"%s","sequence":0,
+                 "occurred_at":"2026-11-28T00:00:00Z","payload":{"prompt":"p","config":{"max_agents":1}}}"""
+                .formatted(broken));
+        String next = submit(0);
+
+        assertThat(awaitTerminal(next).status()).isEqualTo(TaskStatus.COMPLETE);
+        assertThat(statuses(broken)).isEmpty();
+    }
+
+    /** The task's orchestrator dies: its run stops where it is, and its owner no longer heartbeats. */
+    private void crash(String task) {
+        supervisor.forget(task);
+        pool.preparedQuery("UPDATE tasks SET owner = 'a-dead-instance' WHERE task_id = $1")
+                .execute(Tuple.of(task)).await().indefinitely();
+    }
+
     private String storedState(String task) {
         return pool.preparedQuery("SELECT state FROM tasks WHERE task_id = $1").execute(Tuple.of(task))
                 .await().indefinitely().iterator().next().getString("state");
@@ -154,10 +188,14 @@ class ResumeTest {
 
     private String submit(int stepDelayMs) {
         String task = Ids.newId(IdPrefix.TASK);
+        send(task, stepDelayMs);
+        return task;
+    }
+
+    private void send(String task, int stepDelayMs) {
         connector.source("task-commands").send(EventJson.toJson(EventEnvelope.of(task, "acct_resume", Mode.TEST, 0,
                 new TaskCreated(PROMPT, new TaskConfig(3, 70, false, null,
                         new SandboxConfig(stepDelayMs, SandboxOutcome.COMPLETE)), Instant.now()))));
-        return task;
     }
 
     private void awaitCheckpoints(String task, int atLeast) {
