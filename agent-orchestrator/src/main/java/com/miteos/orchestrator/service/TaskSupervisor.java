@@ -343,6 +343,7 @@ public class TaskSupervisor {
      */
     void stop(@Observes ShutdownEvent shutdown) {
         timers.forEach(Cancellable::cancel);
+        int suspended = running.size();
         running.values().forEach(TaskRun::suspend);
         long deadline = System.nanoTime() + SHUTDOWN_DRAIN.toNanos();
         while (!journal.idle() && System.nanoTime() < deadline) {
@@ -363,7 +364,7 @@ public class TaskSupervisor {
             Log.warnf("could not leave the instance registry; tasks are taken over after the owner timeout: %s",
                     e.toString());
         }
-        Log.infof("orchestrator %s stopped; %d task(s) left to resume", instances.id(), running.size());
+        Log.infof("orchestrator %s stopped; %d task(s) suspended, to be resumed", instances.id(), suspended);
     }
 
     private static Duration remaining(long deadline) {
