@@ -10,6 +10,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,6 +33,19 @@ public class DeliverableRepository {
         return tx.preparedQuery("INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                 .execute(Tuple.of(consumer, eventId))
                 .map(rows -> rows.rowCount() == 1);
+    }
+
+    /**
+     * Forgets at most {@code limit} event ids recorded longer than {@code retention} ago; answers
+     * how many it deleted.
+     */
+    public Uni<Integer> pruneProcessed(Duration retention, int limit) {
+        return pool.preparedQuery("""
+                        DELETE FROM processed_events WHERE ctid = ANY(ARRAY(
+                            SELECT ctid FROM processed_events
+                             WHERE processed_at < now() - make_interval(secs => $1) LIMIT $2))""")
+                .execute(Tuple.of(retention.toMillis() / 1000.0, limit))
+                .map(rows -> rows.rowCount());
     }
 
     public Uni<Void> insert(SqlClient tx, EventEnvelope<?> envelope, DeliverableCreated created) {
