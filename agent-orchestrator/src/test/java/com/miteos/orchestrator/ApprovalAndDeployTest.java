@@ -233,10 +233,7 @@ class ApprovalAndDeployTest {
     }
 
     private List<TaskStatusChanged> statuses(String task) {
-        return status.received().stream().map(m -> EventJson.fromJson(m.getPayload()))
-                .filter(e -> e.taskId().equals(task))
-                .map(e -> (TaskStatusChanged) e.payload())
-                .toList();
+        return PublishedEvents.statuses(status, task);
     }
 
     private MinioClient s3() {

@@ -197,9 +197,6 @@ class LiveTaskRunTest {
     }
 
     private static List<TaskStatusChanged> statuses(InMemorySink<String> sink, String task) {
-        return sink.received().stream().map(m -> EventJson.fromJson(m.getPayload()))
-                .filter(e -> e.taskId().equals(task))
-                .map(e -> (TaskStatusChanged) e.payload())
-                .toList();
+        return PublishedEvents.statuses(sink, task);
     }
 }

@@ -179,17 +179,11 @@ class SandboxTaskRunTest {
     }
 
     private List<TaskStatusChanged> statuses(String task) {
-        return status.received().stream().map(m -> EventJson.fromJson(m.getPayload()))
-                .filter(e -> e.taskId().equals(task))
-                .map(e -> (TaskStatusChanged) e.payload())
-                .toList();
+        return PublishedEvents.statuses(status, task);
     }
 
     private List<DeliverableCreated> deliverablesOf(String task) {
-        return deliverables.received().stream().map(m -> EventJson.fromJson(m.getPayload()))
-                .filter(e -> e.taskId().equals(task))
-                .map(e -> (DeliverableCreated) e.payload())
-                .toList();
+        return PublishedEvents.deliverables(deliverables, task);
     }
 
     private String read(String key) throws Exception {

@@ -59,9 +59,6 @@ class TokenBudgetTest {
     }
 
     private static List<TaskStatusChanged> statuses(InMemorySink<String> sink, String task) {
-        return sink.received().stream().map(m -> EventJson.fromJson(m.getPayload()))
-                .filter(e -> e.taskId().equals(task))
-                .map(e -> (TaskStatusChanged) e.payload())
-                .toList();
+        return PublishedEvents.statuses(sink, task);
     }
 }

@@ -14,6 +14,7 @@ import com.miteos.model.task.SandboxConfig;
 import com.miteos.model.task.SandboxOutcome;
 import com.miteos.model.task.TaskConfig;
 import com.miteos.model.task.TaskStatus;
+import com.miteos.orchestrator.PublishedEvents;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import io.smallrye.reactive.messaging.memory.InMemorySink;
@@ -222,17 +223,11 @@ class ResumeTest {
     }
 
     private List<TaskStatusChanged> statuses(String task) {
-        return status.received().stream().map(m -> EventJson.fromJson(m.getPayload()))
-                .filter(e -> e.taskId().equals(task))
-                .map(e -> (TaskStatusChanged) e.payload())
-                .toList();
+        return PublishedEvents.statuses(status, task);
     }
 
     private List<DeliverableCreated> deliverablesOf(String task) {
-        return deliverables.received().stream().map(m -> EventJson.fromJson(m.getPayload()))
-                .filter(e -> e.taskId().equals(task))
-                .map(e -> (DeliverableCreated) e.payload())
-                .toList();
+        return PublishedEvents.deliverables(deliverables, task);
     }
 
     private List<String> names(String task) {
