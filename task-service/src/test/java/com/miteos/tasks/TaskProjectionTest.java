@@ -19,7 +19,10 @@ import com.miteos.model.view.InternalHeaders;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import io.smallrye.reactive.messaging.memory.InMemorySource;
+import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,8 +33,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -39,14 +45,22 @@ import static org.hamcrest.Matchers.nullValue;
 
 /**
  * Drives the projection with events as Kafka would deliver them (including duplicates and
- * reordering) and reads the result back through the internal REST API.
+ * reordering) and reads the result back through the internal REST API. Where a test asserts that
+ * an event changed nothing, it first waits until that event was consumed (its id is in
+ * processed_events), so it cannot pass merely because the event had not arrived yet.
  */
 @QuarkusTest
 class TaskProjectionTest {
 
+    /** Generous: other builds share the machine; a passing wait returns as soon as it holds. */
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
     @Inject
     @Any
     InMemoryConnector connector;
+
+    @Inject
+    Pool pool;
 
     private InMemorySource<String> events;
     private String account;
@@ -62,7 +76,7 @@ class TaskProjectionTest {
         String task = Ids.newId(IdPrefix.TASK);
         send(created(task, Mode.TEST, "Write a haiku about Kafka."));
 
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> owner(Mode.TEST)
+        await().atMost(WAIT).untilAsserted(() -> owner(Mode.TEST)
                 .get("/internal/tasks/{id}", task)
                 .then().statusCode(200)
                 .body("status", equalTo("pending"))
@@ -74,35 +88,92 @@ class TaskProjectionTest {
     }
 
     @Test
-    void staleAndDuplicateStatusEventsNeverMoveATaskBackwards() {
+    void aStaleEventArrivingLastMovesNothingBack() {
         String task = Ids.newId(IdPrefix.TASK);
+        Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         send(created(task, Mode.TEST, "prompt"));
-        EventEnvelope<TaskStatusChanged> running = status(task, 2, TaskStatus.RUNNING, "0.010", 0, null);
-        EventEnvelope<TaskStatusChanged> complete = status(task, 5, TaskStatus.COMPLETE, "0.030", 2, null);
-        send(running);
-        send(complete);
-        send(status(task, 3, TaskStatus.RUNNING, "0.020", 1, null));
-        send(running);
-        send(complete);
-
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> owner(Mode.TEST)
-                .get("/internal/tasks/{id}", task)
-                .then().statusCode(200)
-                .body("status", equalTo("complete"))
+        EventEnvelope<TaskStatusChanged> earlier = state(task, 2, TaskStatus.RUNNING,
+                agent("researcher", AgentStatus.THINKING), "0.010", 0, null, at.minusSeconds(60));
+        EventEnvelope<TaskStatusChanged> latest = state(task, 4, TaskStatus.RUNNING,
+                agent("researcher", AgentStatus.ACTING), "0.030", 2, null, at);
+        send(earlier);
+        send(latest);
+        Map<String, Object> projected = awaitView(task, view -> view
                 .body("cost", equalTo(0.03f))
                 .body("deliverables_count", equalTo(2)));
+
+        // Older than what is stored and different in every field the projection writes: a lower
+        // cost and count (kept back by the sequence guard and by GREATEST), another status, agents
+        // and detail, and a later updated_at (kept back by the sequence guard alone).
+        send(earlier);
+        EventEnvelope<TaskStatusChanged> stale = state(task, 3, TaskStatus.PAUSED,
+                agent("writer", AgentStatus.WAITING), "0.020", 1, StatusDetail.pausedByUser(), at.plusSeconds(3600));
+        send(stale);
+        awaitConsumed(stale);
+
+        owner(Mode.TEST).get("/internal/tasks/{id}", task)
+                .then().statusCode(200)
+                .body("status", equalTo("running"))
+                .body("agents.type", equalTo(List.of("researcher")))
+                .body("agents[0].status", equalTo("acting"))
+                .body("cost", equalTo(0.03f))
+                .body("deliverables_count", equalTo(2))
+                .body("status_detail", nullValue());
+        assertThat(Instant.parse((String) projected.get("updated_at"))).isEqualTo(at);
+        assertThat(view(task)).isEqualTo(projected);
+    }
+
+    @Test
+    void aNewerEventNeverLowersCostOrDeliverablesCount() {
+        String task = Ids.newId(IdPrefix.TASK);
+        send(created(task, Mode.TEST, "prompt"));
+        send(state(task, 2, TaskStatus.RUNNING, agent("researcher", AgentStatus.ACTING), "0.030", 2, null,
+                Instant.now()));
+        awaitView(task, view -> view.body("cost", equalTo(0.03f)));
+
+        send(state(task, 3, TaskStatus.PAUSED, agent("writer", AgentStatus.WAITING), "0.020", 1,
+                StatusDetail.pausedByUser(), Instant.now()));
+
+        // The newer state is applied as a whole except for the two counters, which only grow.
+        awaitView(task, view -> view.body("status", equalTo("paused")));
+        owner(Mode.TEST).get("/internal/tasks/{id}", task)
+                .then().statusCode(200)
+                .body("agents.type", equalTo(List.of("writer")))
+                .body("status_detail.reason", equalTo("paused_by_user"))
+                .body("cost", equalTo(0.03f))
+                .body("deliverables_count", equalTo(2));
+    }
+
+    @Test
+    void aTerminalTaskNeverChanges() {
+        String task = Ids.newId(IdPrefix.TASK);
+        send(created(task, Mode.TEST, "prompt"));
+        send(state(task, 5, TaskStatus.COMPLETE, agent("researcher", AgentStatus.DONE), "0.030", 2, null,
+                Instant.now().truncatedTo(ChronoUnit.MILLIS)));
+        Map<String, Object> complete = awaitView(task, view -> view.body("status", equalTo("complete")));
+
+        // A higher sequence than the completion: only the terminal guard keeps it out.
+        EventEnvelope<TaskStatusChanged> later = state(task, 6, TaskStatus.RUNNING,
+                agent("writer", AgentStatus.ACTING), "0.050", 3, null, Instant.now().plusSeconds(3600));
+        send(later);
+        awaitConsumed(later);
+
+        assertThat(view(task)).isEqualTo(complete);
+        assertThat(complete).containsEntry("status", "complete").containsEntry("deliverables_count", 2);
     }
 
     @Test
     void statusThatOvertakesItsCreationIsKeptAndTheTaskAppearsOnceCreated() {
         String task = Ids.newId(IdPrefix.TASK);
-        send(status(task, 4, TaskStatus.FAILED, "0.005", 0, new TaskError("sandbox_failure", "configured to fail")));
-        await().pollDelay(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                owner(Mode.TEST).get("/internal/tasks/{id}", task).then().statusCode(404));
+        EventEnvelope<TaskStatusChanged> failed = status(task, 4, TaskStatus.FAILED, "0.005", 0,
+                new TaskError("sandbox_failure", "configured to fail"));
+        send(failed);
+        awaitConsumed(failed);
+        owner(Mode.TEST).get("/internal/tasks/{id}", task).then().statusCode(404);
 
         send(created(task, Mode.TEST, "late"));
 
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> owner(Mode.TEST)
+        await().atMost(WAIT).untilAsserted(() -> owner(Mode.TEST)
                 .get("/internal/tasks/{id}", task)
                 .then().statusCode(200)
                 .body("status", equalTo("failed"))
@@ -119,7 +190,7 @@ class TaskProjectionTest {
                         "Approve publishing 1 file(s).", List.of("report.md"), "s3://site/x")),
                 new Deployment("s3://site/x", Deployment.AWAITING_APPROVAL, null, null), Instant.now())));
 
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> owner(Mode.TEST)
+        await().atMost(WAIT).untilAsserted(() -> owner(Mode.TEST)
                 .get("/internal/tasks/{id}", task)
                 .then().statusCode(200)
                 .body("status", equalTo("paused"))
@@ -131,7 +202,7 @@ class TaskProjectionTest {
         send(EventEnvelope.of(task, account, Mode.TEST, 3, new TaskStatusChanged(TaskStatus.COMPLETE, List.of(),
                 BigDecimal.ZERO, 1, null, null, new Deployment("s3://site/x", Deployment.SUCCEEDED,
                 "http://localhost:9000/site/x/index.html", null), Instant.now())));
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> owner(Mode.TEST)
+        await().atMost(WAIT).untilAsserted(() -> owner(Mode.TEST)
                 .get("/internal/tasks/{id}", task)
                 .then().statusCode(200)
                 .body("status", equalTo("complete"))
@@ -142,21 +213,33 @@ class TaskProjectionTest {
     @Test
     void activeCountCountsOnlyUnfinishedTasksOfTheOwner() {
         String running = Ids.newId(IdPrefix.TASK);
+        String paused = Ids.newId(IdPrefix.TASK);
         String done = Ids.newId(IdPrefix.TASK);
+        String otherMode = Ids.newId(IdPrefix.TASK);
         send(created(running, Mode.TEST, "one"));
-        send(created(done, Mode.TEST, "two"));
-        send(created(Ids.newId(IdPrefix.TASK), Mode.LIVE, "other mode"));
+        send(created(paused, Mode.TEST, "two"));
+        send(created(done, Mode.TEST, "three"));
+        send(created(otherMode, Mode.LIVE, "other mode"));
+        send(state(paused, 2, TaskStatus.PAUSED, agent("researcher", AgentStatus.WAITING), "0.01", 0,
+                StatusDetail.pausedByUser(), Instant.now()));
         send(status(done, 3, TaskStatus.COMPLETE, "0.01", 1, null));
 
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> owner(Mode.TEST)
-                .get("/internal/tasks/active-count").then().statusCode(200).body("active", equalTo(1)));
+        // Every event projected first: while some are still in flight the count passes through
+        // other values, and a count that is right only by chance proves nothing.
+        awaitView(running, view -> view.body("status", equalTo("pending")));
+        awaitView(paused, view -> view.body("status", equalTo("paused")));
+        awaitView(done, view -> view.body("status", equalTo("complete")));
+        await().atMost(WAIT).untilAsserted(() ->
+                owner(Mode.LIVE).get("/internal/tasks/{id}", otherMode).then().statusCode(200));
+
+        owner(Mode.TEST).get("/internal/tasks/active-count").then().statusCode(200).body("active", equalTo(2));
     }
 
     @Test
     void tasksAreScopedToAccountAndMode() {
         String task = Ids.newId(IdPrefix.TASK);
         send(created(task, Mode.LIVE, "live task"));
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        await().atMost(WAIT).untilAsserted(() ->
                 owner(Mode.LIVE).get("/internal/tasks/{id}", task).then().statusCode(200));
 
         owner(Mode.TEST).get("/internal/tasks/{id}", task).then().statusCode(404);
@@ -176,14 +259,14 @@ class TaskProjectionTest {
         }
         send(status(ids.get(1), 1, TaskStatus.RUNNING, "0", 0, null));
 
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> owner(Mode.TEST)
+        await().atMost(WAIT).untilAsserted(() -> owner(Mode.TEST)
                 .queryParam("limit", 2).get("/internal/tasks")
                 .then().statusCode(200)
                 .body("total", equalTo(3))
                 .body("tasks.id", equalTo(List.of(ids.get(2), ids.get(1))))
                 .body("limit", equalTo(2))
                 .body("offset", equalTo(0)));
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> owner(Mode.TEST)
+        await().atMost(WAIT).untilAsserted(() -> owner(Mode.TEST)
                 .queryParam("status", "running").get("/internal/tasks")
                 .then().statusCode(200)
                 .body("total", equalTo(1))
@@ -196,6 +279,27 @@ class TaskProjectionTest {
         return given().header(InternalHeaders.ACCOUNT_ID, account).header(InternalHeaders.MODE, mode.value());
     }
 
+    /** Waits until the task is served and {@code expected} holds, then answers the whole view. */
+    private Map<String, Object> awaitView(String task, Consumer<ValidatableResponse> expected) {
+        await().atMost(WAIT).untilAsserted(() ->
+                expected.accept(owner(Mode.TEST).get("/internal/tasks/{id}", task).then().statusCode(200)));
+        return view(task);
+    }
+
+    private Map<String, Object> view(String task) {
+        return owner(Mode.TEST).get("/internal/tasks/{id}", task).then().statusCode(200).extract().jsonPath().getMap("$");
+    }
+
+    /**
+     * Waits until the projection has committed {@code event}: its id is recorded in the same
+     * transaction as the change it makes (or does not make), so after this the view shows its effect.
+     */
+    private void awaitConsumed(EventEnvelope<?> event) {
+        await().atMost(WAIT).until(() -> pool
+                .preparedQuery("SELECT 1 FROM processed_events WHERE consumer = 'task-service' AND event_id = $1")
+                .execute(Tuple.of(event.eventId())).await().atMost(WAIT).size() == 1);
+    }
+
     private void send(EventEnvelope<?> envelope) {
         events.send(EventJson.toJson(envelope));
     }
@@ -205,11 +309,20 @@ class TaskProjectionTest {
                 new TaskConfig(3, 50, false, null, null), Instant.now().truncatedTo(ChronoUnit.SECONDS)));
     }
 
+    private EventEnvelope<TaskStatusChanged> state(String task, long sequence, TaskStatus status, AgentState agent,
+            String cost, int deliverables, StatusDetail detail, Instant updatedAt) {
+        return EventEnvelope.of(task, account, Mode.TEST, sequence, new TaskStatusChanged(status, List.of(agent),
+                new BigDecimal(cost), deliverables, null, detail, null, updatedAt));
+    }
+
+    private static AgentState agent(String type, AgentStatus status) {
+        return new AgentState(Ids.newId(IdPrefix.AGENT), type, status, null, status.isFinished() ? 100 : 50);
+    }
+
     private EventEnvelope<TaskStatusChanged> status(String task, long sequence, TaskStatus status, String cost,
             int deliverables, TaskError error) {
-        List<AgentState> agents = List.of(new AgentState(Ids.newId(IdPrefix.AGENT), "researcher",
-                status.isTerminal() ? AgentStatus.DONE : AgentStatus.ACTING, null, 50));
-        return EventEnvelope.of(task, account, Mode.TEST, sequence, new TaskStatusChanged(status, agents,
+        AgentState agent = agent("researcher", status.isTerminal() ? AgentStatus.DONE : AgentStatus.ACTING);
+        return EventEnvelope.of(task, account, Mode.TEST, sequence, new TaskStatusChanged(status, List.of(agent),
                 new BigDecimal(cost), deliverables, error, Instant.now()));
     }
 }
