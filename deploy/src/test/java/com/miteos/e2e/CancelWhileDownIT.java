@@ -1,10 +1,10 @@
 package com.miteos.e2e;
 
 import com.miteos.e2e.crash.ComponentKiller;
+import com.miteos.e2e.crash.Launcher;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Path;
@@ -126,12 +126,7 @@ class CancelWhileDownIT {
         process.onExit().get(15, TimeUnit.SECONDS);
     }
 
-    private static void restartStack() throws IOException, InterruptedException {
-        ProcessBuilder launcher = new ProcessBuilder("./miteos", "up").directory(ROOT.toFile())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        launcher.environment().put("MITEOS_SKIP_BUILD", "true");
-        Process up = launcher.start();
-        assertThat(up.waitFor(5, TimeUnit.MINUTES)).as("./miteos up finished").isTrue();
-        assertThat(up.exitValue()).as("./miteos up succeeded").isZero();
+    private static void restartStack() throws InterruptedException {
+        assertThat(new Launcher(ROOT).run("up")).as("./miteos up").isNull();
     }
 }

@@ -1,5 +1,6 @@
 package com.miteos.e2e;
 
+import com.miteos.e2e.crash.PostgresServer;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -9,10 +10,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The running stack the end-to-end tests talk to. By default it is the one {@code ./miteos up}
@@ -97,10 +96,7 @@ final class Stack {
 
     /** A connection to one of the local stack's databases, e.g. {@code miteos_orchestrator}. */
     static Connection database(String name) throws SQLException {
-        String url = "jdbc:postgresql://" + env("MITEOS_DB_HOST", "127.0.0.1") + ":" + env("MITEOS_DB_PORT", "5432")
-                + "/" + name;
-        return DriverManager.getConnection(url, env("MITEOS_DB_USER", "postgres"),
-                Objects.requireNonNullElse(System.getenv("MITEOS_DB_PASSWORD"), ""));
+        return PostgresServer.connect(name);
     }
 
     private static String fromEnvOrFile(String variable, String file) {
