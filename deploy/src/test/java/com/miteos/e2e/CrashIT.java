@@ -1,11 +1,12 @@
 package com.miteos.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.miteos.e2e.crash.ComponentKiller;
 import com.miteos.e2e.crash.CrashApi;
 import com.miteos.e2e.crash.CrashSettings;
 import com.miteos.e2e.crash.CrashVerdict;
+import com.miteos.e2e.crash.Launcher;
 import com.miteos.e2e.crash.LoadGenerator;
+import com.miteos.e2e.crash.PostgresServer;
 import com.miteos.e2e.crash.StatusObserver;
 import com.miteos.e2e.crash.TaskOutcome;
 import com.miteos.e2e.crash.TaskShape;
@@ -41,7 +42,9 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
  *   <li><b>Load.</b> {@code crash.tasks} sandbox tasks are submitted from a few threads over
  *       {@code crash.window} by a {@link LoadGenerator}; only acknowledged ones (201) count.</li>
  *   <li><b>Chaos.</b> Meanwhile a {@link ComponentKiller} kills each of {@code crash.components}
- *       {@code crash.kills} times with SIGKILL and restarts it with {@code ./miteos up}.</li>
+ *       {@code crash.kills} times with SIGKILL (SIGTERM with {@code -Dcrash.signal=TERM}) and
+ *       restarts it with {@code ./miteos up}; PostgreSQL is restarted with
+ *       {@code ./miteos restart postgres}.</li>
  *   <li><b>Observer.</b> A {@link StatusObserver} polls the task list every 500 ms and keeps each
  *       task's sequence of statuses; any move backwards is a violation.</li>
  *   <li><b>Settle.</b> After the chaos, up to {@code crash.settle} for every accepted task to be
@@ -89,7 +92,7 @@ class CrashIT {
         LoadGenerator load = new LoadGenerator(submitter, shapes, settings.tasks(), settings.submitters(),
                 settings.loadWindow(), runId);
         StatusObserver observer = new StatusObserver(watcher, OBSERVER_INTERVAL, load.acceptedIds());
-        ComponentKiller killer = new ComponentKiller(settings.repositoryRoot(), settings.pidDirectory(),
+        ComponentKiller killer = new ComponentKiller(new Launcher(settings.repositoryRoot()), settings.pidDirectory(),
                 settings.components(), settings.killsPerComponent(), new Random(settings.seed()), settings.graceful());
         try {
             Instant start = Instant.now();
@@ -118,9 +121,17 @@ class CrashIT {
         }
     }
 
-    /** Every component to kill must be running under the launcher now, or the chaos would be a no-op. */
+    /**
+     * Every component to kill must be running under the launcher now, or the chaos would be a
+     * no-op; PostgreSQL, which is restarted whoever runs it, must answer.
+     */
     private static void requireLauncherComponents(CrashSettings settings) {
         for (String component : settings.components()) {
+            if (component.equals("postgres")) {
+                assertThat(PostgresServer.startTime()).as("PostgreSQL must answer at MITEOS_DB_HOST:MITEOS_DB_PORT")
+                        .isPresent();
+                continue;
+            }
             assertThat(ComponentKiller.launcherPid(settings.pidDirectory(), component))
                     .as(component + " must be running under ./miteos (" + settings.pidDirectory().resolve(component
                             + ".pid") + "): start the stack with ./miteos up")
@@ -165,7 +176,7 @@ class CrashIT {
         while (Instant.now().isBefore(deadline)) {
             CrashApi.Answer task = api.getPatiently("/v1/tasks/" + taskId, deadline);
             if (task != null && task.status() == 200 && isTerminal(task.body().path("status").asText())) {
-                TaskOutcome outcome = outcome(api, taskId, task.body(), deadline);
+                TaskOutcome outcome = TaskOutcome.read(api, taskId, task.body(), deadline);
                 if (outcome != null) {
                     return outcome;
                 }
@@ -173,37 +184,6 @@ class CrashIT {
             Thread.sleep(1_000);
         }
         return fail("reference task %s did not finish within %s", taskId, REFERENCE_TIMEOUT);
-    }
-
-    /**
-     * A terminal task's outcome; its files are read only if it is complete. The two read models
-     * catch up independently, so the listing is read again (for a little while) until it holds
-     * as many files as the task counts. Null if the files cannot be read.
-     */
-    private static final Duration FILES_CATCH_UP = Duration.ofSeconds(15);
-
-    private static TaskOutcome outcome(CrashApi api, String taskId, JsonNode task, Instant deadline)
-            throws InterruptedException {
-        String status = task.path("status").asText();
-        List<String> fileNames = new ArrayList<>();
-        if ("complete".equals(status)) {
-            int counted = task.path("deliverables_count").asInt();
-            Instant catchUp = Instant.now().plus(FILES_CATCH_UP);
-            while (true) {
-                CrashApi.Answer files = api.getPatiently("/v1/tasks/" + taskId + "/deliverables", deadline);
-                if (files == null || files.status() != 200) {
-                    return null;
-                }
-                fileNames.clear();
-                files.body().forEach(file -> fileNames.add(file.path("name").asText()));
-                if (fileNames.size() >= counted || Instant.now().isAfter(catchUp)) {
-                    break;
-                }
-                Thread.sleep(300);
-            }
-        }
-        String errorCode = task.path("error").path("code").asText(null);
-        return new TaskOutcome(status, errorCode, task.path("cost").decimalValue(), fileNames);
     }
 
     /** Waits for the submissions and the chaos to end, printing progress meanwhile. */
@@ -266,7 +246,7 @@ class CrashIT {
                 if (!isTerminal(status)) {
                     verdict.stuck(id, status, observer.history(id));
                 } else {
-                    TaskOutcome outcome = outcome(api, id, task.body(), deadline);
+                    TaskOutcome outcome = TaskOutcome.read(api, id, task.body(), deadline);
                     if (outcome == null) {
                         verdict.unreadable(id, "its deliverables could not be listed");
                     } else {

@@ -1,5 +1,6 @@
 package com.miteos.e2e;
 
+import com.miteos.e2e.crash.PostgresServer;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -8,6 +9,8 @@ import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Map;
 
 /**
@@ -15,12 +18,17 @@ import java.util.Map;
  * started: the gateway's base URL, the demo sandbox token and the admin token come from the
  * environment or from the launcher's state directory. With {@code -Dmiteos.stack=compose} (the
  * {@code testcontainers} profile) it is docker-compose.yml, started by {@link ComposeStack}.
+ *
+ * <p>Every address of the local stack is derived from the same variables as in
+ * {@code deploy/env.sh} ({@code MITEOS_GATEWAY_PORT}, {@code MITEOS_KAFKA_PORT}, …), so a stack
+ * started on other ports is tested on those ports, never on the defaults.
  */
 final class Stack {
 
     static final boolean COMPOSE = "compose".equals(System.getProperty("miteos.stack"));
     private static final Map<String, String> STARTED = COMPOSE ? ComposeStack.start() : Map.of();
-    static final String BASE_URL = COMPOSE ? STARTED.get("baseUrl") : env("MITEOS_BASE_URL", "http://localhost:8080");
+    static final String BASE_URL = COMPOSE ? STARTED.get("baseUrl")
+            : env("MITEOS_BASE_URL", "http://localhost:" + env("MITEOS_GATEWAY_PORT", "8080"));
     static final Path STATE = Path.of(env("MITEOS_STATE_DIR", "../.miteos"));
     private static String composeDemoToken;
 
@@ -69,6 +77,26 @@ final class Stack {
 
     private static RequestSpecification admin() {
         return RestAssured.given().baseUri(BASE_URL).auth().oauth2(adminToken()).contentType(ContentType.JSON);
+    }
+
+    /** task-service's own address (loopback only), as deploy/env.sh derives it. */
+    static String taskServiceUrl() {
+        return env("MITEOS_TASK_SERVICE_URL", "http://127.0.0.1:" + env("MITEOS_TASK_SERVICE_PORT", "8081"));
+    }
+
+    /** agent-orchestrator's own address (loopback only). */
+    static String orchestratorUrl() {
+        return "http://127.0.0.1:" + env("MITEOS_ORCHESTRATOR_PORT", "8082");
+    }
+
+    /** The Kafka broker the local stack uses. */
+    static String kafkaBootstrap() {
+        return env("MITEOS_KAFKA_BOOTSTRAP", "127.0.0.1:" + env("MITEOS_KAFKA_PORT", "9092"));
+    }
+
+    /** A connection to one of the local stack's databases, e.g. {@code miteos_orchestrator}. */
+    static Connection database(String name) throws SQLException {
+        return PostgresServer.connect(name);
     }
 
     private static String fromEnvOrFile(String variable, String file) {

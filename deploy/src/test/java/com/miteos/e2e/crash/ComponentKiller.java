@@ -1,65 +1,69 @@
 package com.miteos.e2e.crash;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Pattern;
 
 /**
- * The crash test's chaos: kills components of the local stack with SIGKILL, one at a time at
- * random moments, and restarts them through the launcher, like a supervisor would.
+ * The crash test's chaos: kills components of the local stack with SIGKILL (or stops them with
+ * SIGTERM), one at a time at random moments, and restarts them through the launcher, like a
+ * supervisor would.
  *
  * <p>Each round takes every component once, in a random order. For each: wait 2–8 s; read
  * {@code .miteos/pids/<component>.pid}; check that {@code /proc/<pid>/cmdline} carries
  * {@code -Dlaunched.by.miteos=<component>} (a pid that is not the launcher's component is never
- * signalled); send SIGKILL ({@code kill -9}; {@link ProcessHandle#destroyForcibly()} also checks the
- * process's start time, so a recycled pid is safe); wait until the process is gone; then run
- * {@code MITEOS_SKIP_BUILD=true ./miteos up}, which restarts whatever is not running and healthy,
- * and wait for it. A failed restart is tried once more. After any failure (a component that
- * was not running, a failed restart) the remaining kills are skipped and reported as failed:
+ * signalled); send the signal ({@link ProcessHandle#destroyForcibly()} also checks the process's
+ * start time, so a recycled pid is safe); wait until the process is gone; then run
+ * {@code ./miteos up}, which restarts whatever is not running and healthy, and wait for it.
+ *
+ * <p>{@code postgres} is restarted rather than signalled, whichever server the stack uses: {@code
+ * ./miteos restart postgres} stops and starts the embedded server, or restarts the machine's own
+ * cluster with {@code pg_ctlcluster}. The server's start time ({@code pg_postmaster_start_time()})
+ * must have changed, or the fault did not happen.
+ *
+ * <p>No other component may have been restarted meanwhile: the launcher restarts whatever it
+ * finds dead, so a service that died of the fault would otherwise go unnoticed. A failed restart
+ * is tried once more. After any failure the remaining kills are skipped and reported as failed:
  * killing a stack in an unknown state would measure nothing.
  */
 public final class ComponentKiller {
 
     static final String MARKER = "-Dlaunched.by.miteos=";
+    /** Restarted through the launcher instead of signalled (see the class comment). */
+    static final String POSTGRES = "postgres";
     private static final int MIN_PAUSE_MS = 2_000;
     private static final int MAX_PAUSE_MS = 8_000;
     /** Long enough for a graceful shutdown (MITEOS_SHUTDOWN_TIMEOUT, 20 s) to finish. */
     private static final Duration EXIT_WAIT = Duration.ofSeconds(40);
-    private static final Duration RESTART_TIMEOUT = Duration.ofMinutes(8);
     private static final Duration PAUSE_BEFORE_SECOND_RESTART = Duration.ofSeconds(5);
-    private static final int LAUNCHER_LINES_KEPT = 25;
-    private static final Pattern TOKEN = Pattern.compile("mt_(live|test)_[A-Za-z0-9]+");
 
     /**
      * One planned kill and what became of it.
      *
      * @param round       1-based round
      * @param component   the component
-     * @param pid         the pid killed, or -1 if none was
-     * @param at          when the SIGKILL was sent, from the start of the chaos
-     * @param restartTook how long {@code ./miteos up} took (successful or not)
+     * @param target      what was signalled or restarted, e.g. {@code pid 1234}; empty if nothing was
+     * @param at          when the fault started, from the start of the chaos
+     * @param restartTook how long the restart took (successful or not)
      * @param problem     null when the kill and the restart worked; otherwise what went wrong
      */
-    public record Kill(int round, String component, long pid, Duration at, Duration restartTook, String problem) {
+    public record Kill(int round, String component, String target, Duration at, Duration restartTook,
+            String problem) {
 
         public boolean succeeded() {
             return problem == null;
@@ -67,13 +71,13 @@ public final class ComponentKiller {
 
         @Override
         public String toString() {
-            return "round " + round + " " + component + (pid < 0 ? "" : " (pid " + pid + ")") + " at +"
+            return "round " + round + " " + component + (target.isEmpty() ? "" : " (" + target + ")") + " at +"
                     + at.toSeconds() + "s, " + (problem == null ? "restarted in " + seconds(restartTook)
                     : "FAILED: " + problem);
         }
     }
 
-    private final Path repositoryRoot;
+    private final Launcher launcher;
     private final Path pidDirectory;
     private final List<String> components;
     private final int rounds;
@@ -84,17 +88,17 @@ public final class ComponentKiller {
     private volatile Instant start;
 
     /**
-     * @param repositoryRoot where {@code ./miteos} is
+     * @param launcher       runs {@code ./miteos}
      * @param pidDirectory   {@code .miteos/pids}
      * @param components     the components to kill, each once per round
      * @param rounds         how many times each component is killed
      * @param random         decides the order and the pauses (seeded, so a run can be repeated)
      * @param graceful       send SIGTERM (a graceful shutdown) instead of SIGKILL
      */
-    public ComponentKiller(Path repositoryRoot, Path pidDirectory, List<String> components, int rounds,
+    public ComponentKiller(Launcher launcher, Path pidDirectory, List<String> components, int rounds,
             Random random, boolean graceful) {
         this.graceful = graceful;
-        this.repositoryRoot = repositoryRoot;
+        this.launcher = launcher;
         this.pidDirectory = pidDirectory;
         this.components = List.copyOf(components);
         this.rounds = rounds;
@@ -158,7 +162,7 @@ public final class ComponentKiller {
                 Collections.shuffle(order, random);
                 for (String component : order) {
                     if (abandoned != null) {
-                        kills.add(new Kill(round, component, -1, since(start), Duration.ZERO, abandoned));
+                        kills.add(new Kill(round, component, "", since(start), Duration.ZERO, abandoned));
                         continue;
                     }
                     Thread.sleep(MIN_PAUSE_MS + random.nextInt(MAX_PAUSE_MS - MIN_PAUSE_MS + 1));
@@ -173,67 +177,100 @@ public final class ComponentKiller {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            kills.add(new Kill(0, "?", -1, since(start), Duration.ZERO, "harness error: " + e));
+            kills.add(new Kill(0, "?", "", since(start), Duration.ZERO, "harness error: " + e));
         }
     }
 
     private Kill killAndRestart(int round, String component) throws InterruptedException {
+        if (component.equals(POSTGRES)) {
+            return restartPostgres(round);
+        }
         Optional<Long> pid = launcherPid(pidDirectory, component);
         Duration at = since(start);
         if (pid.isEmpty()) {
-            return new Kill(round, component, -1, at, Duration.ZERO,
+            return new Kill(round, component, "", at, Duration.ZERO,
                     "not running under ./miteos (no pid file, or its pid lacks " + MARKER + component + ")");
         }
+        String target = "pid " + pid.get();
         Optional<ProcessHandle> process = ProcessHandle.of(pid.get());
         if (process.isEmpty() || !carriesMarker(pid.get(), component)) {
-            return new Kill(round, component, pid.get(), at, Duration.ZERO, "exited before the kill");
+            return new Kill(round, component, target, at, Duration.ZERO, "exited before the kill");
         }
-        boolean signalled = graceful ? process.get().destroy() : process.get().destroyForcibly(); // SIGTERM : SIGKILL
+        Map<String, Optional<Long>> others = otherPids(component);
+        String signal = graceful ? "SIGTERM" : "SIGKILL";
+        boolean signalled = graceful ? process.get().destroy() : process.get().destroyForcibly();
         if (!signalled) {
-            return new Kill(round, component, pid.get(), at, Duration.ZERO, (graceful ? "SIGTERM" : "SIGKILL")
-                    + " was refused");
+            return new Kill(round, component, target, at, Duration.ZERO, signal + " was refused");
         }
         try {
             process.get().onExit().get(EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             if (carriesMarker(pid.get(), component)) {
-                return new Kill(round, component, pid.get(), at, Duration.ZERO,
-                        "still alive " + EXIT_WAIT.toSeconds() + " s after SIGKILL");
+                return new Kill(round, component, target, at, Duration.ZERO,
+                        "still alive " + EXIT_WAIT.toSeconds() + " s after " + signal);
             }
         }
         Instant restartStart = Instant.now();
-        String problem = restartWithLauncher();
-        if (problem != null) {
-            System.out.println("crash test: restarting after the kill of " + component + " failed, trying once more: "
-                    + problem);
-            Thread.sleep(PAUSE_BEFORE_SECOND_RESTART.toMillis());
-            String second = restartWithLauncher();
-            problem = second == null ? null : "./miteos up failed twice: " + second;
-        }
-        return new Kill(round, component, pid.get(), at, since(restartStart), problem);
+        String problem = upTwice(component);
+        return new Kill(round, component, target, at, since(restartStart),
+                problem != null ? problem : collateral(others));
     }
 
-    /** Runs {@code MITEOS_SKIP_BUILD=true ./miteos up}; answers null on success, else what went wrong. */
-    private String restartWithLauncher() throws InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder("./miteos", "up").directory(repositoryRoot.toFile())
-                .redirectErrorStream(true);
-        builder.environment().put("MITEOS_SKIP_BUILD", "true");
-        Process launcher;
-        try {
-            launcher = builder.start();
-        } catch (IOException e) {
-            return "./miteos up could not be started: " + e.getMessage();
+    /** {@code ./miteos restart postgres}, then {@code ./miteos up} until the whole stack is healthy again. */
+    private Kill restartPostgres(int round) throws InterruptedException {
+        Duration at = since(start);
+        Map<String, Optional<Long>> others = otherPids(POSTGRES);
+        Optional<Instant> before = PostgresServer.startTime();
+        if (before.isEmpty()) {
+            return new Kill(round, POSTGRES, "", at, Duration.ZERO, "not reachable before the restart");
         }
-        LauncherOutput output = new LauncherOutput(launcher.getInputStream());
-        if (!launcher.waitFor(RESTART_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-            launcher.destroy();
-            launcher.waitFor(10, TimeUnit.SECONDS);
-            return "./miteos up did not finish in " + RESTART_TIMEOUT.toMinutes() + " min; last lines:\n"
-                    + output.tail();
+        Instant restartStart = Instant.now();
+        String problem = launcher.run("restart", POSTGRES);
+        if (problem == null) {
+            problem = upTwice(POSTGRES);
         }
-        output.finish();
-        return launcher.exitValue() == 0 ? null
-                : "./miteos up exited with " + launcher.exitValue() + "; last lines:\n" + output.tail();
+        Optional<Instant> after = PostgresServer.startTime();
+        String target = "server started " + before.get() + " -> " + after.map(Instant::toString).orElse("?");
+        if (problem == null && (after.isEmpty() || !after.get().isAfter(before.get()))) {
+            problem = "the server's start time did not move on: PostgreSQL was not restarted";
+        }
+        return new Kill(round, POSTGRES, target, at, since(restartStart),
+                problem != null ? problem : collateral(others));
+    }
+
+    /** Runs {@code ./miteos up}, once more after a pause if it fails; answers null on success. */
+    private String upTwice(String component) throws InterruptedException {
+        String problem = launcher.run("up");
+        if (problem == null) {
+            return null;
+        }
+        System.out.println("crash test: restarting after the fault of " + component + " failed, trying once more: "
+                + problem);
+        Thread.sleep(PAUSE_BEFORE_SECOND_RESTART.toMillis());
+        String second = launcher.run("up");
+        return second == null ? null : "./miteos up failed twice: " + second;
+    }
+
+    /** The launcher pids of every other component (a process the launcher does not run has none). */
+    private Map<String, Optional<Long>> otherPids(String component) {
+        Map<String, Optional<Long>> pids = new TreeMap<>();
+        for (String other : CrashSettings.LAUNCHER_COMPONENTS) {
+            if (!other.equals(component)) {
+                pids.put(other, launcherPid(pidDirectory, other));
+            }
+        }
+        return pids;
+    }
+
+    /** Null if every other component still runs as the same process; otherwise which were restarted. */
+    private String collateral(Map<String, Optional<Long>> before) {
+        List<String> restarted = new ArrayList<>();
+        before.forEach((component, pid) -> {
+            if (!launcherPid(pidDirectory, component).equals(pid)) {
+                restarted.add(component + " (" + pid.map(p -> "pid " + p).orElse("not running") + " before)");
+            }
+        });
+        return restarted.isEmpty() ? null : "the launcher had to restart other components too: " + restarted;
     }
 
     private static boolean carriesMarker(long pid, String component) {
@@ -256,47 +293,5 @@ public final class ComponentKiller {
 
     private static String seconds(Duration duration) {
         return String.format("%.1fs", duration.toMillis() / 1000.0);
-    }
-
-    /**
-     * Drains the launcher's output on a thread of its own (so it can never block on a full
-     * pipe), keeping the last lines for a failure report. It prints the demo token on success:
-     * tokens are masked before anything is kept.
-     */
-    private static final class LauncherOutput {
-
-        private final Deque<String> lines = new ArrayDeque<>();
-        private final Thread reader;
-
-        LauncherOutput(InputStream stream) {
-            reader = new Thread(() -> drain(stream), "crash-launcher-output");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        void finish() throws InterruptedException {
-            reader.join(Duration.ofSeconds(5).toMillis());
-        }
-
-        synchronized String tail() {
-            return "    | " + String.join("\n    | ", lines);
-        }
-
-        private void drain(InputStream stream) {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    keep(TOKEN.matcher(line).replaceAll("mt_$1_…"));
-                }
-            } catch (IOException e) {
-                keep("(output unreadable: " + e.getMessage() + ")");
-            }
-        }
-
-        private synchronized void keep(String line) {
-            lines.addLast(line);
-            if (lines.size() > LAUNCHER_LINES_KEPT) {
-                lines.removeFirst();
-            }
-        }
     }
 }

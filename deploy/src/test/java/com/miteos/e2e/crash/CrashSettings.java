@@ -16,8 +16,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <caption>parameters</caption>
  *   <tr><th>property</th><th>default</th><th>meaning</th></tr>
  *   <tr><td>{@code crash.tasks}</td><td>300</td><td>sandbox tasks to submit under chaos</td></tr>
- *   <tr><td>{@code crash.kills}</td><td>2</td><td>SIGKILLs per component</td></tr>
- *   <tr><td>{@code crash.components}</td><td>the five below</td><td>comma-separated launcher components</td></tr>
+ *   <tr><td>{@code crash.kills}</td><td>2</td><td>kills (or restarts, for postgres) per component</td></tr>
+ *   <tr><td>{@code crash.components}</td><td>the six below</td><td>comma-separated launcher components</td></tr>
  *   <tr><td>{@code crash.settle}</td><td>PT5M</td><td>longest wait, after the chaos, for terminal states</td></tr>
  *   <tr><td>{@code crash.window}</td><td>20 s per kill, at least 30 s</td><td>time the submissions are spread over</td></tr>
  *   <tr><td>{@code crash.submitters}</td><td>4</td><td>submitting threads</td></tr>
@@ -41,7 +41,7 @@ public record CrashSettings(int tasks, int killsPerComponent, List<String> compo
         Duration loadWindow, int submitters, long seed, Path repositoryRoot, Path pidDirectory, boolean graceful) {
 
     public static final List<String> DEFAULT_COMPONENTS =
-            List.of("agent-orchestrator", "task-service", "deliverable-service", "api-gateway", "kafka");
+            List.of("agent-orchestrator", "task-service", "deliverable-service", "api-gateway", "kafka", "postgres");
     /** Every component {@code ./miteos} starts and writes a pid file for. */
     static final Set<String> LAUNCHER_COMPONENTS = Set.of("kafka", "s3proxy", "postgres", "api-gateway",
             "task-service", "agent-orchestrator", "deliverable-service");

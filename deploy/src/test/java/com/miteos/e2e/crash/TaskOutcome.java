@@ -1,6 +1,11 @@
 package com.miteos.e2e.crash;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -13,8 +18,41 @@ import java.util.List;
  */
 public record TaskOutcome(String status, String errorCode, BigDecimal cost, List<String> fileNames) {
 
+    /** How long the deliverables listing may lag behind the task's count (the read models catch up apart). */
+    private static final Duration FILES_CATCH_UP = Duration.ofSeconds(15);
+
     public TaskOutcome {
         fileNames = fileNames.stream().sorted().toList();
+    }
+
+    /**
+     * A terminal task's outcome, from its {@code GET /v1/tasks/{id}} body; its files are read only
+     * if it is complete. The two read models catch up independently, so the listing is read again
+     * (for a little while) until it holds as many files as the task counts. Null if the files
+     * cannot be read.
+     */
+    public static TaskOutcome read(CrashApi api, String taskId, JsonNode task, Instant deadline)
+            throws InterruptedException {
+        String status = task.path("status").asText();
+        List<String> fileNames = new ArrayList<>();
+        if ("complete".equals(status)) {
+            int counted = task.path("deliverables_count").asInt();
+            Instant catchUp = Instant.now().plus(FILES_CATCH_UP);
+            while (true) {
+                CrashApi.Answer files = api.getPatiently("/v1/tasks/" + taskId + "/deliverables", deadline);
+                if (files == null || files.status() != 200) {
+                    return null;
+                }
+                fileNames.clear();
+                files.body().forEach(file -> fileNames.add(file.path("name").asText()));
+                if (fileNames.size() >= counted || Instant.now().isAfter(catchUp)) {
+                    break;
+                }
+                Thread.sleep(300);
+            }
+        }
+        String errorCode = task.path("error").path("code").asText(null);
+        return new TaskOutcome(status, errorCode, task.path("cost").decimalValue(), fileNames);
     }
 
     public boolean isComplete() {
