@@ -69,7 +69,8 @@ final class RawHttp {
                 // The server may answer and close before it has read a request it refuses: read what it said.
             }
             String text = new String(readUntilClosed(socket.getInputStream(), timeout), StandardCharsets.ISO_8859_1);
-            if (!text.startsWith("HTTP/1.") || text.length() < 12) {
+            // Any version: a server may answer a request for HTTP/9.9 in kind.
+            if (text.length() < 12 || !text.substring(0, 12).matches("HTTP/[0-9]\\.[0-9] [0-9]{3}")) {
                 return new Answer(0, text, "");
             }
             int headEnd = text.indexOf("\r\n\r\n");
