@@ -73,7 +73,8 @@ class AuthenticationTest {
         String token = ApiTestSupport.newToken(account, "test");
         given().auth().oauth2(token).get("/v1/tasks/{id}", "task_nope").then().statusCode(404);
 
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() ->
+        // last_used_at is written after the answer; the bound is generous, the wait ends when it is there.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
                 given().auth().oauth2(ADMIN_TOKEN).get("/admin/v1/accounts/{id}/keys", account)
                         .then().statusCode(200)
                         .body("size()", equalTo(1))

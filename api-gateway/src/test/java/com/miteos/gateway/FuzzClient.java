@@ -1,13 +1,11 @@
 package com.miteos.gateway;
 
 import com.miteos.gateway.FuzzCorpus.FuzzRequest;
+import com.miteos.gateway.WellFormedRequest.Verdict;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,23 +13,44 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Sends {@link FuzzRequest}s to the gateway: well-formed ones over one shared HTTP/1.1 client
  * (kept-alive connections make ten thousand requests cheap), and whatever that client refuses
- * to send (invalid URIs, control characters in headers) byte for byte over a socket.
+ * to send (invalid URIs, control characters in headers) byte for byte over a socket. Each answer
+ * carries the request's {@link WellFormedRequest} verdict, which decides what the server may do.
  */
 final class FuzzClient {
 
-    /** Status 0: the server closed the connection without an answer; -1: no answer in time. */
-    record Answer(int status, String body) {
+    /**
+     * Status 0: the server closed the connection without an answer; -1: no answer (nor close) in
+     * time. {@code retried}: first sent on a kept-alive connection that turned out closed, then
+     * answered on a new one.
+     */
+    record Answer(int status, String body, Verdict verdict, boolean retried) {
+
+        Answer(int status, String body, Verdict verdict) {
+            this(status, body, verdict, false);
+        }
     }
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long an answer may take before the request counts as hung: far more than any answer
+     * takes even on a loaded machine, far less than for ever.
+     */
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Header bytes kept free for what the HTTP client adds to a request's own headers (its Host with
+     * the port, User-Agent, Content-Length): about 80 bytes, most of them also in {@link #bytesOf}.
+     */
+    private static final int CLIENT_HEADER_RESERVE = 128;
 
     private final URI gateway;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(TIMEOUT).build();
+    private final HttpClient http = newClient();
 
     FuzzClient(URI gateway) {
         this.gateway = gateway;
@@ -39,32 +58,60 @@ final class FuzzClient {
 
     Answer send(FuzzRequest request) {
         if (request.raw() != null) {
-            return sendRaw(request.raw());
+            return sendRaw(request.raw(), WellFormedRequest.of(request.raw(), 0));
         }
         HttpRequest.Builder builder;
         try {
             builder = HttpRequest.newBuilder(URI.create(gateway.toString().replaceAll("/$", "") + request.target()))
-                    .timeout(TIMEOUT)
                     .method(request.method(), request.body().length == 0 ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofByteArray(request.body()));
             request.headers().forEach(h -> builder.header(h.getKey(), h.getValue()));
         } catch (IllegalArgumentException refusedByTheClient) {
-            return sendRaw(asRawBytes(request));
+            byte[] bytes = bytesOf(request);
+            return sendRaw(bytes, WellFormedRequest.of(bytes, 0));
         }
+        Verdict verdict = WellFormedRequest.of(bytesOf(request), CLIENT_HEADER_RESERVE);
+        Answer answer = exchange(http, builder.build(), verdict);
+        if (answer.status() == 0 && verdict.kind() == WellFormedRequest.Kind.WELL_FORMED) {
+            // A server may close a kept-alive connection at any time (RFC 9112, 9.3 and 9.5), so a
+            // pooled connection can be found closed by the time a request goes out on it. Only a
+            // request that a new connection of its own does not get answered either was dropped.
+            Answer again = exchange(newClient(), builder.build(), verdict);
+            return again.status() == 0 ? again : new Answer(again.status(), again.body(), verdict, true);
+        }
+        return answer;
+    }
+
+    private static HttpClient newClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
+    }
+
+    private static Answer exchange(HttpClient client, HttpRequest request, Verdict verdict) {
+        CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(request,
+                HttpResponse.BodyHandlers.ofByteArray());
         try {
-            HttpResponse<byte[]> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new Answer(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
-        } catch (java.net.http.HttpTimeoutException e) {
-            return new Answer(-1, "");
-        } catch (IOException e) {
-            return new Answer(0, "");
+            // A deadline on the whole exchange: the client's own timeout ends at the response head.
+            HttpResponse<byte[]> response = exchange.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return new Answer(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8), verdict);
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            return new Answer(-1, "", verdict);
+        } catch (ExecutionException e) {
+            return new Answer(0, String.valueOf(e.getCause()), verdict);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }
 
-    private byte[] asRawBytes(FuzzRequest request) {
+    /**
+     * The request as bytes on the wire: as it is for a raw one; for another, what the HTTP client
+     * sends give or take its own headers (Host with the port, User-Agent).
+     */
+    static byte[] bytesOf(FuzzRequest request) {
+        if (request.raw() != null) {
+            return request.raw();
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         StringBuilder head = new StringBuilder(request.method()).append(' ').append(request.target())
                 .append(" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
@@ -77,44 +124,20 @@ final class FuzzClient {
         return bytes.toByteArray();
     }
 
-    private Answer sendRaw(byte[] request) {
-        try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
-            socket.setSoTimeout((int) TIMEOUT.toMillis());
-            OutputStream out = socket.getOutputStream();
-            out.write(request);
-            out.flush();
-            byte[] answer = readUntilClosed(socket.getInputStream());
-            String text = new String(answer, StandardCharsets.UTF_8);
-            if (!text.startsWith("HTTP/")) {
-                return new Answer(0, text);
-            }
-            int status = Integer.parseInt(text.substring(9, 12));
-            int bodyStart = text.indexOf("\r\n\r\n");
-            return new Answer(status, bodyStart < 0 ? "" : text.substring(bodyStart + 4));
-        } catch (SocketTimeoutException e) {
-            return new Answer(-1, "");
-        } catch (IOException e) {
-            return new Answer(0, "");
-        }
-    }
-
-    private static byte[] readUntilClosed(InputStream in) throws IOException {
-        ByteArrayOutputStream answer = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
+    /**
+     * Sends bytes as they are. Those of a request whose end cannot be told (a body announced but
+     * not sent, or framed so it cannot be read) are followed by the end of the connection's input
+     * (a half-close): the server may wait for the rest of such a request, but not beyond that.
+     */
+    private Answer sendRaw(byte[] request, Verdict verdict) {
         try {
-            for (int read; (read = in.read(buffer)) != -1; ) {
-                answer.write(buffer, 0, read);
-            }
-        } catch (SocketTimeoutException e) {
-            if (answer.size() == 0) {
-                throw e;
-            }
-            // An answer came but the connection stayed open: what came is the answer.
-        } catch (IOException reset) {
-            if (answer.size() == 0) {
-                throw reset;
-            }
+            RawHttp.Answer answer = RawHttp.exchange(new InetSocketAddress(gateway.getHost(), gateway.getPort()), null,
+                    request, verdict.endUnknown(), TIMEOUT);
+            return new Answer(answer.status(), answer.status() == 0 ? answer.head() : answer.body(), verdict);
+        } catch (RawHttp.NoAnswerInTime e) {
+            return new Answer(-1, "", verdict);
+        } catch (IOException e) {
+            return new Answer(0, e.toString(), verdict);
         }
-        return answer.toByteArray();
     }
 }

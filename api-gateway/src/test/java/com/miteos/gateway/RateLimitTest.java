@@ -4,7 +4,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import org.junit.jupiter.api.BeforeEach;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -16,48 +16,51 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The per-key rate limit over HTTP, with a limit small enough to watch in a few seconds
- * (5 requests per second, bursts of 5): exactly the burst passes and the next request gets a
- * 429 problem with {@code Retry-After}; other keys are unaffected; waiting that long helps;
- * downloads count too; and at ten times the limit, what passes is the limit.
+ * The per-key rate limit over HTTP, with a small limit (5 requests per second, bursts of 5) on a
+ * clock that only the test moves ({@link ManualRateLimitClock}): exactly the burst passes and the
+ * next request gets a 429 problem with {@code Retry-After}; other keys are unaffected; the key
+ * passes again exactly when its next token is due; downloads count too; and at ten times the
+ * limit, what passes is exactly what the limit allows. No outcome depends on how fast the
+ * machine sends the requests.
  */
 @QuarkusTest
-@TestProfile(RateLimitTest.FivePerSecond.class)
+@TestProfile(RateLimitTest.FivePerSecondOnAManualClock.class)
 class RateLimitTest {
 
     static final int RATE = 5;
     static final int BURST = 5;
+    /** The time one token takes to come back at {@link #RATE}. */
+    static final Duration ONE_TOKEN = Duration.ofSeconds(1).dividedBy(RATE);
     /** A request that needs nothing but the key: a task id of the wrong shape is simply not found. */
     private static final String CHEAP_REQUEST = "/v1/tasks/task_nope";
 
-    /** The small limit of this test, instead of the defaults (20 per second, bursts of 40). */
-    public static class FivePerSecond implements QuarkusTestProfile {
+    /** The small limit of this test, instead of the defaults (20 per second, bursts of 40), on the manual clock. */
+    public static class FivePerSecondOnAManualClock implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("miteos.rate-limit.requests-per-second", String.valueOf(RATE),
                     "miteos.rate-limit.burst", String.valueOf(BURST));
+        }
+
+        @Override
+        public Set<Class<?>> getEnabledAlternatives() {
+            return Set.of(ManualRateLimitClock.class);
         }
     }
 
     @TestHTTPResource("/")
     URI gateway;
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    @Inject
+    ManualRateLimitClock clock;
 
-    @BeforeEach
-    void warmUp() throws Exception {
-        // The first requests after start-up are slow (class loading, connections); a burst test
-        // must not measure them.
-        String token = ApiTestSupport.newToken(ApiTestSupport.newAccount(), "test");
-        for (int i = 0; i < BURST; i++) {
-            get(token, CHEAP_REQUEST);
-        }
-    }
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
     void aKeyGetsExactlyItsBurstThenA429ProblemWithRetryAfter() throws Exception {
@@ -76,7 +79,8 @@ class RateLimitTest {
                 type -> assertThat(type).startsWith("application/problem+json"));
         assertThat(refused.body()).contains("\"type\":\"https://api.miteos.com/problems/rate-limited\"",
                 "\"status\":429");
-        assertThat(Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow())).isPositive();
+        // The next token is 200 ms away: Retry-After rounds it up to whole seconds.
+        assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
         assertThat(refused.headers().firstValue("RateLimit-Remaining")).hasValue("0");
     }
 
@@ -93,12 +97,25 @@ class RateLimitTest {
     }
 
     @Test
-    void afterWaitingRetryAfterRequestsPassAgain() throws Exception {
+    void aRefusedKeyPassesAgainExactlyWhenItsNextTokenIsDue() throws Exception {
         String token = newTestKey();
-        HttpResponse<String> refused = exhaust(token);
-        long retryAfter = Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow());
+        exhaust(token);
 
-        TimeUnit.SECONDS.sleep(retryAfter);
+        clock.advance(ONE_TOKEN.minusNanos(1));
+        assertThat(get(token, CHEAP_REQUEST).statusCode()).as("a nanosecond before the token is due").isEqualTo(429);
+        clock.advance(Duration.ofNanos(1));
+        HttpResponse<String> passed = get(token, CHEAP_REQUEST);
+        assertThat(passed.statusCode()).as("when the token is due").isEqualTo(404);
+        assertThat(passed.headers().firstValue("RateLimit-Remaining")).hasValue("0");
+        assertThat(get(token, CHEAP_REQUEST).statusCode()).as("one token came back, not two").isEqualTo(429);
+    }
+
+    @Test
+    void waitingRetryAfterIsEnough() throws Exception {
+        String token = newTestKey();
+        long retryAfter = Long.parseLong(exhaust(token).headers().firstValue("Retry-After").orElseThrow());
+
+        clock.advance(Duration.ofSeconds(retryAfter));
 
         assertThat(get(token, CHEAP_REQUEST).statusCode()).isEqualTo(404);
     }
@@ -115,7 +132,7 @@ class RateLimitTest {
         HttpResponse<String> refused = get(token, download);
 
         assertThat(refused.statusCode()).isEqualTo(429);
-        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
         assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(refused.body()).contains("rate-limited");
     }
@@ -130,36 +147,40 @@ class RateLimitTest {
     }
 
     /**
-     * Ten times the limit for about two seconds, evenly spaced: what passes must be the burst
-     * plus the refill over the time it took, give or take a request.
+     * Ten times the limit for two seconds of the limiter's clock, one request every 20 ms from the
+     * first to the last: the burst passes at once, then one request each time a token comes back
+     * (every 200 ms), so exactly the burst plus the rate times two seconds pass, and the rest are
+     * 429s.
      */
     @Test
-    void atTenTimesTheLimitTheAcceptedRateIsTheLimit() throws Exception {
+    void atTenTimesTheLimitExactlyWhatTheLimitAllowsPasses() throws Exception {
         String token = newTestKey();
         int offeredPerSecond = 10 * RATE;
-        int requests = 2 * offeredPerSecond;
-        long spacingNanos = TimeUnit.SECONDS.toNanos(1) / offeredPerSecond;
-        List<Integer> statuses = new ArrayList<>();
+        Duration spacing = Duration.ofSeconds(1).dividedBy(offeredPerSecond);
+        int seconds = 2;
+        int requests = seconds * offeredPerSecond + 1;
+        List<Integer> accepted = new ArrayList<>();
+        List<Integer> refused = new ArrayList<>();
 
-        long start = System.nanoTime();
         for (int i = 0; i < requests; i++) {
-            long due = start + i * spacingNanos;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                TimeUnit.NANOSECONDS.sleep(wait);
+            if (i > 0) {
+                clock.advance(spacing);
             }
-            statuses.add(get(token, CHEAP_REQUEST).statusCode());
+            int status = get(token, CHEAP_REQUEST).statusCode();
+            (status == 404 ? accepted : refused).add(i);
+            assertThat(status).as("request %d", i).isIn(404, 429);
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
 
-        long accepted = statuses.stream().filter(s -> s == 404).count();
-        long refused = statuses.stream().filter(s -> s == 429).count();
-        double expected = BURST + RATE * seconds;
-        System.out.printf("rate limit at 10x load: offered %d requests in %.2f s (%d/s against a limit of %d/s,"
-                        + " burst %d): accepted %d, refused %d; limit allows %.1f%n",
-                requests, seconds, offeredPerSecond, RATE, BURST, accepted, refused, expected);
-        assertThat(accepted + refused).isEqualTo(requests);
-        assertThat((double) accepted).isBetween(expected - 2, expected + 1);
+        int allowed = BURST + RATE * seconds;
+        System.out.printf("rate limit at 10x load: offered %d requests over %d s of the limiter's clock (%d/s against"
+                        + " a limit of %d/s, burst %d): accepted %d, refused %d; the limit allows %d%n",
+                requests, seconds, offeredPerSecond, RATE, BURST, accepted.size(), refused.size(), allowed);
+        int requestsPerToken = offeredPerSecond / RATE;
+        List<Integer> expected = new ArrayList<>(IntStream.range(0, BURST).boxed().toList());
+        IntStream.rangeClosed(1, RATE * seconds).forEach(refill -> expected.add(refill * requestsPerToken));
+        assertThat(accepted).as("the burst, then one request per refilled token").isEqualTo(expected);
+        assertThat(accepted).hasSize(allowed);
+        assertThat(refused).hasSize(requests - allowed);
     }
 
     /** Sends requests until one is refused; answers that refusal. */

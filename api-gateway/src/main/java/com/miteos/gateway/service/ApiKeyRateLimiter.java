@@ -21,7 +21,8 @@ import java.time.Duration;
  * key up to N times the limit, and a restart refills every bucket. A bucket left alone for as
  * long as it takes to refill completely is indistinguishable from a new one, so it is forgotten
  * after that long; memory is bounded by the keys used in the last few seconds (and by
- * {@link #MAX_TRACKED_KEYS} against a flood of valid keys).
+ * {@link #MAX_TRACKED_KEYS} against a flood of valid keys). Refill and forgetting both follow
+ * one clock, the {@code TimeMeter} bean ({@link com.miteos.gateway.config.RateLimitClock}).
  */
 @Startup
 @ApplicationScoped
@@ -40,8 +41,8 @@ public class ApiKeyRateLimiter {
     private final Cache<String, Bucket> buckets;
 
     @Inject
-    public ApiKeyRateLimiter(GatewayConfig config) {
-        this(config.rateLimit().requestsPerSecond(), config.rateLimit().burst(), TimeMeter.SYSTEM_NANOTIME);
+    public ApiKeyRateLimiter(GatewayConfig config, TimeMeter clock) {
+        this(config.rateLimit().requestsPerSecond(), config.rateLimit().burst(), clock);
     }
 
     ApiKeyRateLimiter(long requestsPerSecond, long burst, TimeMeter clock) {
@@ -54,6 +55,9 @@ public class ApiKeyRateLimiter {
         this.clock = clock;
         this.buckets = enabled() ? Caffeine.newBuilder()
                 .expireAfterAccess(timeToRefill())
+                // Idle time on the buckets' own clock: forgetting a bucket must never refill it
+                // sooner than the clock it refills by would.
+                .ticker(clock::currentTimeNanos)
                 .maximumSize(MAX_TRACKED_KEYS)
                 .build() : null;
     }

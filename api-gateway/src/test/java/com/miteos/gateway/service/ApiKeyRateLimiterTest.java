@@ -96,6 +96,23 @@ class ApiKeyRateLimiterTest {
         assertThat(drain(limiter, "key_a")).isEqualTo(1);
     }
 
+    /**
+     * Idle buckets are forgotten after the time they take to refill, and that time is measured on
+     * the limiter's clock too: a bucket that real time alone forgot would come back full while its
+     * clock says no token is due. Here the limiter's clock stands still while more than that idle
+     * time (1 s) passes for real; the passage of real time is what is tested, so the wait is a
+     * sleep, and any longer wait on a busy machine proves the same.
+     */
+    @Test
+    void realTimeAloneNeverRefillsABucket() throws InterruptedException {
+        ApiKeyRateLimiter limiter = new ApiKeyRateLimiter(1, 1, clock);
+        drain(limiter, "key_a");
+
+        Thread.sleep(1_500);
+
+        assertThat(limiter.tryAcquire("key_a").allowed()).isFalse();
+    }
+
     /** Takes requests until the key is refused; answers how many were allowed. */
     private static int drain(ApiKeyRateLimiter limiter, String key) {
         int allowed = 0;

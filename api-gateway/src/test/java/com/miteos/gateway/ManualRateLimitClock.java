@@ -1,0 +1,34 @@
+package com.miteos.gateway;
+
+import io.github.bucket4j.TimeMeter;
+import jakarta.enterprise.inject.Alternative;
+import jakarta.inject.Singleton;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The rate limit's clock for tests that enable it (a test profile's enabled alternatives): it
+ * stands still until the test moves it, so buckets refill by exactly what the test says and not
+ * by how long a busy machine took to send the requests.
+ */
+@Alternative
+@Singleton
+public class ManualRateLimitClock implements TimeMeter {
+
+    private final AtomicLong nanos = new AtomicLong();
+
+    void advance(Duration by) {
+        nanos.addAndGet(by.toNanos());
+    }
+
+    @Override
+    public long currentTimeNanos() {
+        return nanos.get();
+    }
+
+    @Override
+    public boolean isWallClockBased() {
+        return false;
+    }
+}
