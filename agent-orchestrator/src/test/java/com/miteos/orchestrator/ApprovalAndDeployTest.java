@@ -12,6 +12,7 @@ import com.miteos.model.event.TaskResumeRequested;
 import com.miteos.model.event.TaskStatusChanged;
 import com.miteos.model.id.IdPrefix;
 import com.miteos.model.id.Ids;
+import com.miteos.model.task.AgentStatus;
 import com.miteos.model.task.Deployment;
 import com.miteos.model.task.Mode;
 import com.miteos.model.task.PendingAction;
@@ -83,8 +84,8 @@ class ApprovalAndDeployTest {
         assertThat(paused.statusDetail().action().type()).isEqualTo(PendingAction.PLAN);
         assertThat(paused.statusDetail().action().details()).isNotEmpty();
         assertThat(paused.agents()).isEmpty();
-        await().pollDelay(Duration.ofMillis(700)).atMost(Duration.ofSeconds(2))
-                .untilAsserted(() -> assertThat(last(task).status()).isEqualTo(TaskStatus.PAUSED));
+        EventEnvelope<EventPayload> waiting = lastEvent(task);
+        assertThat(waiting.payload()).isEqualTo(paused);
 
         command(task, new TaskResumeRequested("Include licences."));
 
@@ -93,6 +94,14 @@ class ApprovalAndDeployTest {
         assertThat(done.statusDetail()).isNull();
         assertThat(statuses(task)).extracting(TaskStatusChanged::status)
                 .containsSubsequence(TaskStatus.PLANNING, TaskStatus.PAUSED, TaskStatus.RUNNING, TaskStatus.COMPLETE);
+        // Nothing moved while the plan waited: the event after the pause is the resume, before any agent.
+        EventEnvelope<EventPayload> next = events(task).stream()
+                .filter(e -> e.sequence() > waiting.sequence()).findFirst().orElseThrow();
+        assertThat(next.sequence()).isEqualTo(waiting.sequence() + 1);
+        assertThat(next.payload()).isInstanceOfSatisfying(TaskStatusChanged.class, resumed -> {
+            assertThat(resumed.status()).isNotEqualTo(TaskStatus.PAUSED);
+            assertThat(resumed.agents()).isEmpty();
+        });
     }
 
     @Test
@@ -103,6 +112,12 @@ class ApprovalAndDeployTest {
         assertThat(statuses(task)).extracting(TaskStatusChanged::status).doesNotContain(TaskStatus.PAUSED);
     }
 
+    /**
+     * Agents in the middle of a step finish it, then each shows WAITING at its next step boundary,
+     * where the pause holds it. Once every unfinished agent waits, nothing may move: the next event
+     * of the task, whenever the resume comes, must be the resume itself, with the agents where
+     * they stopped.
+     */
     @Test
     void userPauseStopsAgentsUntilResumed() {
         String task = submit(90, false, null, 300);
@@ -112,15 +127,27 @@ class ApprovalAndDeployTest {
 
         TaskStatusChanged paused = awaitStatus(task, TaskStatus.PAUSED);
         assertThat(paused.statusDetail().reason()).isEqualTo(StatusDetail.PAUSED_BY_USER);
-        // Agents in the middle of a step finish it; then nothing moves until the task is resumed.
-        await().atMost(Duration.ofSeconds(10)).until(() -> quietFor(task, Duration.ofMillis(800)));
-        assertThat(last(task).status()).isEqualTo(TaskStatus.PAUSED);
-        int settled = statuses(task).size();
-        await().pollDelay(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(3))
-                .untilAsserted(() -> assertThat(statuses(task)).hasSize(settled));
+        await().atMost(Duration.ofSeconds(30)).until(() -> everyAgentWaits(last(task)));
+        EventEnvelope<EventPayload> settled = lastEvent(task);
+        TaskStatusChanged held = (TaskStatusChanged) settled.payload();
+        assertThat(held.status()).isEqualTo(TaskStatus.PAUSED);
 
         command(task, new TaskResumeRequested(null));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> lastEvent(task).sequence() > settled.sequence());
+        EventEnvelope<EventPayload> next = events(task).stream()
+                .filter(e -> e.sequence() > settled.sequence()).findFirst().orElseThrow();
+        assertThat(next.sequence()).isEqualTo(settled.sequence() + 1);
+        assertThat(next.payload()).isInstanceOfSatisfying(TaskStatusChanged.class, resumed -> {
+            assertThat(resumed.status()).isEqualTo(TaskStatus.RUNNING);
+            assertThat(resumed.agents()).isEqualTo(held.agents());
+        });
         assertThat(awaitTerminal(task).status()).isEqualTo(TaskStatus.COMPLETE);
+    }
+
+    private static boolean everyAgentWaits(TaskStatusChanged status) {
+        return status != null && !status.agents().isEmpty() && status.agents().stream()
+                .allMatch(agent -> agent.status() == AgentStatus.WAITING || agent.status().isFinished());
     }
 
     @Test
@@ -198,12 +225,6 @@ class ApprovalAndDeployTest {
         }
     }
 
-    private boolean quietFor(String task, Duration period) throws InterruptedException {
-        int before = statuses(task).size();
-        Thread.sleep(period.toMillis());
-        return statuses(task).size() == before;
-    }
-
     private String submit(int autonomy, boolean autoDeploy, String target, int stepDelay) {
         String task = Ids.newId(IdPrefix.TASK);
         connector.source("task-commands").send(EventJson.toJson(EventEnvelope.of(task, "acct_test", Mode.TEST, 0,
@@ -234,6 +255,21 @@ class ApprovalAndDeployTest {
 
     private List<TaskStatusChanged> statuses(String task) {
         return PublishedEvents.statuses(status, task);
+    }
+
+    /** Every event of the task, status and deliverable, in sequence order. */
+    private List<EventEnvelope<EventPayload>> events(String task) {
+        InMemorySink<String> deliverables = connector.sink("task-deliverable");
+        return java.util.stream.Stream.concat(status.received().stream(), deliverables.received().stream())
+                .map(m -> EventJson.fromJson(m.getPayload()))
+                .filter(e -> e.taskId().equals(task))
+                .sorted(java.util.Comparator.comparingLong(EventEnvelope::sequence))
+                .toList();
+    }
+
+    private EventEnvelope<EventPayload> lastEvent(String task) {
+        List<EventEnvelope<EventPayload>> all = events(task);
+        return all.get(all.size() - 1);
     }
 
     private MinioClient s3() {

@@ -12,6 +12,7 @@ import com.miteos.model.task.AgentStatus;
 import com.miteos.model.task.Mode;
 import com.miteos.model.task.TaskConfig;
 import com.miteos.model.task.TaskStatus;
+import com.miteos.orchestrator.config.OrchestratorConfig;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -70,6 +71,9 @@ class LiveTaskRunTest {
     @Inject
     @Any
     InMemoryConnector connector;
+
+    @Inject
+    OrchestratorConfig config;
 
     @BeforeEach
     void forgetEarlierRequests() {
@@ -177,6 +181,33 @@ class LiveTaskRunTest {
         assertThat(last.agents().get(0).cost()).isEqualByComparingTo(perCall.multiply(BigDecimal.valueOf(3))
                 .add(toolFees));
         assertThat(last.agents().get(1).cost()).isEqualByComparingTo(perCall.multiply(BigDecimal.valueOf(3)));
+    }
+
+    /**
+     * A model that never calls finish: its agent is stopped after exactly the configured number of
+     * steps (12 in tests), and the task fails with {@code step_limit_exceeded}.
+     */
+    @Test
+    void anAgentThatNeverFinishesIsStoppedAtItsStepLimit() {
+        InMemorySink<String> status = connector.sink("task-status");
+        String task = Ids.newId(IdPrefix.TASK);
+        connector.source("task-commands").send(EventJson.toJson(EventEnvelope.of(task, "acct_live", Mode.LIVE, 0,
+                new TaskCreated(ScriptedOpenAiServer.ENDLESS_TASK + ": compare vector databases.",
+                        new TaskConfig(2, 90, false, null, null), Instant.now()))));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> statuses(status, task).stream()
+                .anyMatch(s -> s.status().isTerminal()));
+        List<TaskStatusChanged> all = statuses(status, task);
+        TaskStatusChanged last = all.get(all.size() - 1);
+
+        int maxSteps = config.agents().maxSteps();
+        assertThat(last.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(last.error().code()).isEqualTo("step_limit_exceeded");
+        assertThat(last.error().message()).contains("all its " + maxSteps + " steps");
+        assertThat(ScriptedOpenAiServer.get().chatRequests.stream()
+                .filter(r -> r.path("messages").path(0).path("content").asText().contains("researcher agent"))
+                .filter(r -> r.toString().contains(ScriptedOpenAiServer.ENDLESS_TASK)).count())
+                .as("model calls of the researcher").isEqualTo(maxSteps);
     }
 
     private static List<String> names(JsonNode tools) {

@@ -17,6 +17,8 @@ import com.miteos.model.task.SandboxOutcome;
 import com.miteos.model.task.TaskConfig;
 import com.miteos.model.task.TaskStatus;
 import com.miteos.orchestrator.config.OrchestratorConfig;
+import com.miteos.orchestrator.model.ModelRouter;
+import com.miteos.orchestrator.model.UnconfiguredModel;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -54,6 +56,9 @@ class SandboxTaskRunTest {
 
     @Inject
     OrchestratorConfig config;
+
+    @Inject
+    ModelRouter router;
 
     private InMemorySink<String> status;
     private InMemorySink<String> deliverables;
@@ -144,14 +149,27 @@ class SandboxTaskRunTest {
         assertThat(deliverablesOf(task)).isEmpty();
     }
 
+    /**
+     * No model is configured in tests, whatever the shell exports. "Promptly" means within 5 s here,
+     * a generous bound on a loaded machine, yet shorter than any retrying with backoff would take.
+     */
     @Test
     void liveTaskWithoutAModelFailsPromptlyWithAClearCode() {
+        assertThat(router.model(Mode.LIVE)).as("no live model, so no model request can go anywhere")
+                .isInstanceOf(UnconfiguredModel.class);
         String task = Ids.newId(IdPrefix.TASK);
         send(task, SEED_PROMPT, 3, null, Mode.LIVE);
 
-        TaskStatusChanged last = awaitTerminal(task);
+        await().atMost(Duration.ofSeconds(5)).until(() -> statuses(task).stream()
+                .anyMatch(s -> s.status().isTerminal()));
+        List<TaskStatusChanged> all = statuses(task);
+        TaskStatusChanged last = all.get(all.size() - 1);
         assertThat(last.status()).isEqualTo(TaskStatus.FAILED);
         assertThat(last.error().code()).isEqualTo("model_not_configured");
+        // It ended at planning: no agent started, nothing was charged.
+        assertThat(all).extracting(TaskStatusChanged::status).doesNotContain(TaskStatus.RUNNING);
+        assertThat(last.agents()).isEmpty();
+        assertThat(last.cost()).isZero();
     }
 
     private String submit(String prompt, int maxAgents, SandboxConfig sandbox) {

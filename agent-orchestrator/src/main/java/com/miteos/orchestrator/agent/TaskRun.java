@@ -551,8 +551,13 @@ public final class TaskRun {
     }
 
     /** How long the task has been working: wall-clock time since it started, less the time it was paused. */
-    public synchronized Duration activeTime() {
-        long now = System.currentTimeMillis();
+    public Duration activeTime() {
+        return activeTime(Instant.now());
+    }
+
+    /** {@link #activeTime()} as it will be at {@code at}, if nothing changes until then. */
+    public synchronized Duration activeTime(Instant at) {
+        long now = at.toEpochMilli();
         long pausedNow = pausedSince == 0 ? 0 : now - pausedSince;
         return Duration.ofMillis(now - startedAt - pausedMillis - pausedNow);
     }

@@ -10,6 +10,7 @@ import com.miteos.orchestrator.config.OrchestratorConfig;
 import com.miteos.orchestrator.storage.FileStore;
 import com.miteos.orchestrator.tool.web.FetchRefusal;
 import com.miteos.orchestrator.tool.web.HostResolver;
+import com.miteos.orchestrator.tool.web.PinnedRequests;
 import com.miteos.orchestrator.tool.web.SsrfGuard;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -26,13 +27,17 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Deploys to an {@code https://} webhook: POSTs a JSON manifest of the deliverables with signed
  * download URLs. The body is signed like Stripe's webhooks: header
  * {@code X-Miteos-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + body)>}, so the
  * receiver can check origin and freshness. Targets inside our own network are refused by the
- * same {@link SsrfGuard} that protects {@code fetch_url}.
+ * same {@link SsrfGuard} that protects {@code fetch_url}, and the request goes out the same way
+ * ({@link PinnedRequests}): a plain-http webhook is sent to the very address the guard vetted, so
+ * a second DNS answer cannot redirect it (DNS rebinding); an https one goes to the name, with the
+ * limits that class describes.
  */
 @ApplicationScoped
 public class WebhookDeploy {
@@ -42,8 +47,14 @@ public class WebhookDeploy {
     private final FileStore store;
     private final ObjectMapper json;
     private final OrchestratorConfig.Deploy config;
-    private final HttpClient http;
     private final SsrfGuard guard;
+    private final Transport transport;
+
+    /** Sends one webhook request and answers its HTTP status; a seam so that tests see what would be sent. */
+    @FunctionalInterface
+    interface Transport {
+        CompletionStage<Integer> send(HttpRequest request);
+    }
 
     @Inject
     public WebhookDeploy(FileStore store, ObjectMapper json, OrchestratorConfig config) {
@@ -52,12 +63,23 @@ public class WebhookDeploy {
 
     /** With a guard of the caller's choosing: tests answer DNS themselves. */
     WebhookDeploy(FileStore store, ObjectMapper json, OrchestratorConfig.Deploy config, SsrfGuard guard) {
+        this(store, json, config, guard, jdkClient(config));
+    }
+
+    /** With a transport of the caller's choosing too: tests watch requests instead of sending them. */
+    WebhookDeploy(FileStore store, ObjectMapper json, OrchestratorConfig.Deploy config, SsrfGuard guard,
+            Transport transport) {
         this.store = store;
         this.json = json;
         this.config = config;
         this.guard = guard;
-        this.http = HttpClient.newBuilder().connectTimeout(config.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.transport = transport;
+    }
+
+    private static Transport jdkClient(OrchestratorConfig.Deploy config) {
+        HttpClient http = PinnedRequests.client(config.timeout());
+        return request -> http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                .thenApply(HttpResponse::statusCode);
     }
 
     /** Answers the webhook URL once it accepted the manifest. */
@@ -65,25 +87,24 @@ public class WebhookDeploy {
         String secret = config.webhookSecret().filter(s -> !s.isBlank()).orElseThrow(() -> new DeployFailure(
                 "webhook_not_configured", "This deployment has no webhook signing secret "
                         + "(MITEOS_DEPLOY_WEBHOOK_SECRET), so it does not send webhooks."));
-        return checkReachable(target)
-                .flatMap(vetted -> Uni.createFrom().completionStage(
-                        () -> http.sendAsync(signedRequest(run, target, secret), HttpResponse.BodyHandlers.discarding())))
+        return destination(target)
+                .flatMap(destination -> Uni.createFrom().completionStage(
+                        () -> transport.send(signedRequest(run, destination, secret))))
                 .onFailure(e -> !(e instanceof DeployFailure)).transform(e -> new DeployFailure("deploy_failed",
                         "The webhook at " + target.getHost() + " could not be reached."))
-                .map(response -> {
-                    if (response.statusCode() / 100 != 2) {
-                        throw new DeployFailure("deploy_rejected",
-                                "The webhook answered HTTP " + response.statusCode() + ".");
+                .map(status -> {
+                    if (status / 100 != 2) {
+                        throw new DeployFailure("deploy_rejected", "The webhook answered HTTP " + status + ".");
                     }
                     return target.toString();
                 });
     }
 
-    private HttpRequest signedRequest(TaskRun run, URI target, String secret) {
+    private HttpRequest signedRequest(TaskRun run, HttpRequest.Builder destination, String secret) {
         byte[] body = manifest(run);
         long timestamp = Instant.now().getEpochSecond();
         try {
-            return HttpRequest.newBuilder(target)
+            return destination
                     .timeout(config.timeout())
                     .header("Content-Type", "application/json")
                     .header("User-Agent", "Miteos-Deploy/0.1")
@@ -129,18 +150,24 @@ public class WebhookDeploy {
     }
 
     /**
-     * Refuses webhook hosts inside our own network (the same guard as {@code fetch_url}: every
-     * resolved address, all numeric spellings), unless the operator allowed private targets.
-     * Resolving blocks, so it runs on a worker thread.
+     * Where the request goes. Webhook hosts inside our own network are refused (the same guard as
+     * {@code fetch_url}: every resolved address, all numeric spellings), and the request is aimed
+     * at what the guard vetted; unless the operator allowed private targets, when it goes to the
+     * URL as given. Resolving blocks, so it runs on a worker thread.
      */
-    private Uni<Void> checkReachable(URI target) {
+    private Uni<HttpRequest.Builder> destination(URI target) {
         if (config.allowPrivateTargets()) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(() -> {
+                try {
+                    return HttpRequest.newBuilder(target);
+                } catch (IllegalArgumentException e) {
+                    throw new DeployFailure("deploy_target_invalid", "The webhook target is not a usable URL.");
+                }
+            });
         }
-        return Uni.createFrom().<Void>item(() -> {
+        return Uni.createFrom().item(() -> {
                     try {
-                        guard.vet(target.toString());
-                        return null;
+                        return PinnedRequests.to(guard.vet(target.toString()));
                     } catch (FetchRefusal refusal) {
                         throw new DeployFailure("deploy_target_refused", "The webhook target is refused: "
                                 + refusal.getMessage());

@@ -25,8 +25,8 @@ public class UrlFetcherProducer {
     UrlFetcher urlFetcher() {
         UrlFetcher fetcher = new UrlFetcher(new SsrfGuard(HostResolver.system()), FetchLimits.defaults());
         if (!UrlFetcher.pinsPlainHttp()) {
-            LOG.warn("fetch_url cannot pin plain-http requests to the vetted address, so DNS rebinding is "
-                    + "possible; start the JVM with -Djdk.httpclient.allowRestrictedHeaders=host");
+            LOG.warn("fetch_url and webhook deploys cannot pin plain-http requests to the vetted address, so DNS "
+                    + "rebinding is possible; start the JVM with -Djdk.httpclient.allowRestrictedHeaders=host");
         }
         return fetcher;
     }

@@ -121,10 +121,36 @@ class SandboxModelTest {
                         failure -> assertThat(failure.code()).isEqualTo(SandboxModel.FAILURE_CODE));
     }
 
+    /**
+     * Where the fail outcome fails (a tool result is in), the complete outcome, with or without a
+     * step delay, answers exactly as a call without sandbox settings does, and with a real answer.
+     */
+    @ParameterizedTest
+    @EnumSource(ModelPurpose.class)
+    void completeOutcomeAnswersExactlyAsWithoutSandboxSettings(ModelPurpose purpose) {
+        List<ChatMessage> conversation = conversationAfterOneSearch();
+        ChatResponse unconfigured = answer(call(purpose, conversation, null));
+
+        assertThat(answer(call(purpose, conversation, SandboxConfig.defaults()))).isEqualTo(unconfigured);
+        assertThat(answer(call(purpose, conversation, new SandboxConfig(250, SandboxOutcome.COMPLETE))))
+                .isEqualTo(unconfigured);
+        AiMessage message = unconfigured.aiMessage();
+        assertThat(message.hasToolExecutionRequests() || message.text() != null && !message.text().isBlank())
+                .as("an answer with text or a tool call: %s", message).isTrue();
+        assertThatThrownBy(() -> answer(call(purpose, conversation, FAIL))).isInstanceOf(ModelCallException.class);
+    }
+
     @Test
-    void completeOutcomeAndDefaultsNeverFail() {
-        assertThat(answer(call(ModelPurpose.AGENT_STEP, conversationAfterOneSearch(), SandboxConfig.defaults()))).isNotNull();
-        assertThat(answer(call(ModelPurpose.AGENT_STEP, conversationAfterOneSearch(), null))).isNotNull();
+    void afterOneSearchAnAgentStepCallsAnotherTool() {
+        ChatResponse response = answer(call(ModelPurpose.AGENT_STEP, conversationAfterOneSearch(),
+                SandboxConfig.defaults()));
+
+        assertThat(response.finishReason()).isEqualTo(FinishReason.TOOL_EXECUTION);
+        assertThat(response.aiMessage().toolExecutionRequests()).singleElement().satisfies(request -> {
+            assertThat(request.name()).isIn(ScriptedOrchestrator.AGENT_TOOLS.stream().map(t -> t.name()).toList());
+            assertThat(request.id()).isNotBlank();
+            assertThat(request.arguments()).startsWith("{");
+        });
     }
 
     @Test

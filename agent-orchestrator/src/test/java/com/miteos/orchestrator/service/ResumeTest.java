@@ -15,6 +15,7 @@ import com.miteos.model.task.SandboxOutcome;
 import com.miteos.model.task.TaskConfig;
 import com.miteos.model.task.TaskStatus;
 import com.miteos.orchestrator.PublishedEvents;
+import com.miteos.orchestrator.state.JournalWriter;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import io.smallrye.reactive.messaging.memory.InMemorySink;
@@ -58,6 +59,9 @@ class ResumeTest {
     @Inject
     Pool pool;
 
+    @Inject
+    JournalWriter journal;
+
     private InMemorySink<String> status;
     private InMemorySink<String> deliverables;
 
@@ -75,6 +79,7 @@ class ResumeTest {
         String task = submit(250);
         awaitCheckpoints(task, 2);
         crash(task);
+        orphan(task);
         supervisor.watchdog();
 
         TaskStatusChanged last = awaitTerminal(task);
@@ -103,6 +108,7 @@ class ResumeTest {
         TaskStatusChanged atCrash = before.get(before.size() - 1);
 
         supervisor.cancel(task).await().atMost(Duration.ofSeconds(10));
+        orphan(task);
         supervisor.watchdog();
 
         TaskStatusChanged last = awaitTerminal(task);
@@ -120,6 +126,7 @@ class ResumeTest {
         crash(task);
         pool.preparedQuery("UPDATE tasks SET resumes = $2 WHERE task_id = $1")
                 .execute(Tuple.of(task, MAX_RESUMES)).await().indefinitely();
+        orphan(task);
         supervisor.watchdog();
 
         TaskStatusChanged last = awaitTerminal(task);
@@ -177,9 +184,22 @@ class ResumeTest {
         assertThat(statuses(broken)).isEmpty();
     }
 
-    /** The task's orchestrator dies: its run stops where it is, and its owner no longer heartbeats. */
+    /**
+     * The task's orchestrator dies: its run stops where it is. What it had handed to the journal
+     * before is written first: a dead process writes nothing later, but this one would, and as
+     * the same instance that resumes the task it would pass the journal's owner check.
+     */
     private void crash(String task) {
         supervisor.forget(task);
+        await().atMost(Duration.ofSeconds(10)).until(journal::idle);
+    }
+
+    /**
+     * The dead orchestrator's tasks become orphans: their owner no longer heartbeats. Only now
+     * may a watchdog pass (the test's, or the supervisor's own timer) resume the task, so a test
+     * sets up what the resume must find (a cancel, a resume count) before calling this.
+     */
+    private void orphan(String task) {
         pool.preparedQuery("UPDATE tasks SET owner = 'a-dead-instance' WHERE task_id = $1")
                 .execute(Tuple.of(task)).await().indefinitely();
     }

@@ -24,6 +24,7 @@ import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The live model: an OpenAI-compatible chat-completions server with tool calling, reached through
@@ -59,21 +60,40 @@ public final class LiveModelProvider implements ModelProvider, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LiveModelProvider.class);
 
+    /** Waits before the next attempt; a seam so that tests see the pauses rather than sit through them. */
+    @FunctionalInterface
+    interface Pause {
+        Uni<Void> of(Duration delay);
+    }
+
+    /** A timer; cancelling the call cancels it, and so the attempt that would follow. */
+    static final Pause TIMER = delay -> Uni.createFrom().voidItem().onItem().delayIt().by(delay);
+
     private final LiveModelSettings settings;
     private final HttpClient http;
     private final int maxResponseBytes;
+    private final Pause pause;
 
     /**
      * @param vertx    the Vert.x instance whose event loops carry the HTTP traffic (in Quarkus, the injected one)
      * @param settings where the model is and how to talk to it
      */
     public LiveModelProvider(Vertx vertx, LiveModelSettings settings) {
-        this(vertx, settings, DEFAULT_MAX_RESPONSE_BYTES);
+        this(vertx, settings, DEFAULT_MAX_RESPONSE_BYTES, TIMER);
+    }
+
+    LiveModelProvider(Vertx vertx, LiveModelSettings settings, Pause pause) {
+        this(vertx, settings, DEFAULT_MAX_RESPONSE_BYTES, pause);
     }
 
     LiveModelProvider(Vertx vertx, LiveModelSettings settings, int maxResponseBytes) {
+        this(vertx, settings, maxResponseBytes, TIMER);
+    }
+
+    private LiveModelProvider(Vertx vertx, LiveModelSettings settings, int maxResponseBytes, Pause pause) {
         this.settings = settings;
         this.maxResponseBytes = maxResponseBytes;
+        this.pause = pause;
         HttpClientOptions options = new HttpClientOptions()
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
                 .setKeepAlive(true);
@@ -87,7 +107,10 @@ public final class LiveModelProvider implements ModelProvider, AutoCloseable {
 
     @Override
     public Uni<ChatResponse> chat(ModelCall call) {
-        return Uni.createFrom().deferred(() -> attempt(call, request(call), 1));
+        return Uni.createFrom().deferred(() -> {
+            AtomicBoolean cancelled = new AtomicBoolean();
+            return attempt(call, request(call), 1, cancelled).onCancellation().invoke(() -> cancelled.set(true));
+        });
     }
 
     /** Closes the HTTP connections. Calls still in flight fail with {@code model_unavailable}. */
@@ -117,7 +140,7 @@ public final class LiveModelProvider implements ModelProvider, AutoCloseable {
         return ChatRequest.builder().messages(call.request().messages()).parameters(parameters.build()).build();
     }
 
-    private Uni<ChatResponse> attempt(ModelCall call, ChatRequest request, int attempt) {
+    private Uni<ChatResponse> attempt(ModelCall call, ChatRequest request, int attempt, AtomicBoolean cancelled) {
         return once(request).onFailure().recoverWithUni(failure -> {
             Trouble trouble = Trouble.of(failure);
             if (!trouble.retryable() || attempt >= settings.maxAttempts()) {
@@ -126,8 +149,10 @@ public final class LiveModelProvider implements ModelProvider, AutoCloseable {
             Duration delay = delayBefore(attempt + 1, trouble.retryAfter(), ThreadLocalRandom.current().nextDouble());
             LOG.infof("Model call for task %s, attempt %d of %d, failed (%s); trying again in %d ms",
                     call.taskId(), attempt, settings.maxAttempts(), redact(trouble.summary()), delay.toMillis());
-            return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
-                    .flatMap(ignored -> attempt(call, request, attempt + 1));
+            // A cancel that lands while the pause is being subscribed does not reach the pause
+            // (Mutiny loses it in that instant), so the flag is checked before the next attempt too.
+            return pause.of(delay).flatMap(ignored -> cancelled.get() ? Uni.createFrom().<ChatResponse>nothing()
+                    : attempt(call, request, attempt + 1, cancelled));
         });
     }
 

@@ -38,45 +38,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * public page redirecting to {@code http://169.254.169.254/} is the classic way around a check
  * that only looks at the first URL.
  *
- * <p><b>DNS rebinding.</b> A name may resolve to a public address for the check and to
- * {@code 127.0.0.1} a moment later for the connection. For {@code http} this cannot happen:
- * the request is sent to the vetted address itself ({@link VettedTarget#pinnedUri()}) with the
- * original {@code Host} header. The JDK client refuses a user {@code Host} header unless the
- * system property {@code jdk.httpclient.allowRestrictedHeaders} contains {@code host}; this
- * class sets it when nobody did, but that only works if no {@code HttpClient} was used before
- * in the JVM, so deployments should pass {@code -Djdk.httpclient.allowRestrictedHeaders=host}.
- * Without it ({@link #pinsPlainHttp()} false) http falls back to the https behaviour below.
+ * <p><b>DNS rebinding.</b> Plain-http requests are pinned to the address the guard vetted;
+ * https requests are not, for reasons and with mitigations described in {@link PinnedRequests},
+ * which builds the client and every request.
  *
- * <p>For {@code https} the JDK client offers no way to connect to one address while sending
- * another name in TLS SNI and verifying the certificate against it, so the request goes to the
- * name and the client resolves it again. The window is small in practice: with the default
- * resolver that second lookup is answered from the JVM's positive DNS cache
- * ({@code networkaddress.cache.ttl}, 30 s by default), i.e. with the very addresses the guard
- * vetted; an attacker must make the cache entry expire between the check and the connect.
- * Keep that cache enabled.
- *
- * <p>The client never uses a proxy (a proxy would connect wherever it resolves the name) and
- * never sends cookies or credentials. No {@code Accept-Encoding} is sent, so bodies arrive
- * uncompressed and the byte limit is a real limit rather than a zip bomb's.
+ * <p>No {@code Accept-Encoding} is sent, so bodies arrive uncompressed and the byte limit is a
+ * real limit rather than a zip bomb's.
  */
 public final class UrlFetcher {
 
     public static final String USER_AGENT = "Miteos-Agent/0.1 (+https://miteos.dev/bot)";
 
-    private static final String RESTRICTED_HEADERS = "jdk.httpclient.allowRestrictedHeaders";
     private static final String ACCEPT =
             "text/html,application/xhtml+xml,application/json,text/plain;q=0.9,text/*;q=0.8,*/*;q=0.1";
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
-    private static final boolean HOST_HEADER_ALLOWED;
-
-    static {
-        // The JDK reads this property once, when its HTTP client classes first load; set it
-        // before that if the deployment did not, so that plain-http requests can be pinned.
-        if (System.getProperty(RESTRICTED_HEADERS) == null) {
-            System.setProperty(RESTRICTED_HEADERS, "host");
-        }
-        HOST_HEADER_ALLOWED = hostHeaderAllowed();
-    }
 
     private final SsrfGuard guard;
     private final FetchLimits limits;
@@ -93,11 +68,7 @@ public final class UrlFetcher {
         this.guard = guard;
         this.limits = limits;
         this.lookups = lookups;
-        this.client = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(limits.connectTimeout())
-                .proxy(HttpClient.Builder.NO_PROXY)
-                .build();
+        this.client = PinnedRequests.client(limits.connectTimeout());
     }
 
     /**
@@ -105,7 +76,7 @@ public final class UrlFetcher {
      * which needs the {@code Host} header to be settable; see the class comment.
      */
     public static boolean pinsPlainHttp() {
-        return HOST_HEADER_ALLOWED;
+        return PinnedRequests.pinsPlainHttp();
     }
 
     /**
@@ -148,21 +119,12 @@ public final class UrlFetcher {
     }
 
     private HttpRequest request(VettedTarget target) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder()
+        return PinnedRequests.to(target)
                 .GET()
                 .timeout(limits.totalTimeout())
                 .header("User-Agent", USER_AGENT)
-                .header("Accept", ACCEPT);
-        if (!target.isHttps()) {
-            // HTTP/2 over cleartext would mean an Upgrade dance that some servers get wrong.
-            builder.version(HttpClient.Version.HTTP_1_1);
-        }
-        if (!target.isHttps() && HOST_HEADER_ALLOWED) {
-            builder.uri(target.pinnedUri()).header("Host", target.hostHeader());
-        } else {
-            builder.uri(target.url());
-        }
-        return builder.build();
+                .header("Accept", ACCEPT)
+                .build();
     }
 
     /** Only a 2xx answer in a readable type is worth reading; of anything else we read nothing. */
@@ -258,15 +220,6 @@ public final class UrlFetcher {
 
     private static String words(Duration duration) {
         return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
-    }
-
-    private static boolean hostHeaderAllowed() {
-        try {
-            HttpRequest.newBuilder().header("Host", "probe.invalid");
-            return true;
-        } catch (IllegalArgumentException restricted) {
-            return false;
-        }
     }
 
     /** The parts of a Content-Type that matter here: what it is and how its text is encoded. */

@@ -1,39 +1,33 @@
 package com.miteos.orchestrator.model.live;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.miteos.orchestrator.model.ModelCallException;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Which failures the provider retries (429, 5xx, broken connections), how long it waits
  * ({@code Retry-After}), which it gives up on at once (401, 400), and the codes and messages
- * of the final {@link ModelCallException}.
+ * of the final {@link ModelCallException}. The pauses between attempts are recorded rather than
+ * waited out ({@link RecordingPause}); one test checks that the real timer does wait.
  */
 class LiveModelProviderRetryTest extends ScriptedModelServer {
 
@@ -41,34 +35,57 @@ class LiveModelProviderRetryTest extends ScriptedModelServer {
     private static final String KEY = "sk-test-secret-4815162342";
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
+    private final RecordingPause pauses = RecordingPause.immediate();
+
     @Override
     LiveModelSettings settings() {
         return LiveModelSettings.of(server.baseUrl() + "/v1", KEY, "gpt-test");
     }
 
+    @Override
+    LiveModelProvider.Pause pause() {
+        return pauses;
+    }
 
     @Test
     void rateLimitWithRetryAfterIsWaitedOutThenSucceeds() {
         script(error(429).withHeader("Retry-After", "1")
                 .withBody("{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\"}}"), success());
 
-        long start = System.nanoTime();
         ChatResponse response = provider.chat(ModelCalls.agentStep()).await().atMost(PATIENCE);
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         assertThat(response.aiMessage().text()).isEqualTo("Hello.");
-        assertThat(took).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        // The backoff before a second attempt is at most 500 ms: the server's second wins.
+        assertThat(pauses.asked()).containsExactly(Duration.ofSeconds(1));
+        assertThat(requests()).isEqualTo(2);
+    }
+
+    /** The production pause is a real timer: it does not let the next attempt go before the Retry-After. */
+    @Test
+    void theRealPauseWaitsAtLeastTheRetryAfter() {
+        script(error(429).withHeader("Retry-After", "1"), success());
+        provider.close();
+        provider = new LiveModelProvider(vertx, settings(), LiveModelProvider.TIMER);
+
+        long start = System.nanoTime();
+        provider.chat(ModelCalls.agentStep()).await().atMost(PATIENCE);
+
+        // A lower bound only: a busy machine makes it later, never earlier.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
         assertThat(requests()).isEqualTo(2);
     }
 
     @Test
-    void twoServerErrorsAreRetriedThenSucceeds() {
+    void twoServerErrorsAreRetriedWithGrowingBackoffThenSucceeds() {
         script(error(503), error(503), success());
 
         ChatResponse response = provider.chat(ModelCalls.agentStep()).await().atMost(PATIENCE);
 
         assertThat(response.aiMessage().text()).isEqualTo("Hello.");
         assertThat(requests()).isEqualTo(3);
+        assertThat(pauses.asked()).hasSize(2);
+        assertThat(pauses.asked().get(0)).isBetween(Duration.ofMillis(250), Duration.ofMillis(500));
+        assertThat(pauses.asked().get(1)).isBetween(Duration.ofMillis(500), Duration.ofMillis(1_000));
     }
 
     @Test
@@ -110,13 +127,14 @@ class LiveModelProviderRetryTest extends ScriptedModelServer {
                     assertThat(e.getCause()).isInstanceOf(ModelHttpException.class);
                 });
         assertThat(requests()).isEqualTo(LiveModelSettings.DEFAULT_MAX_ATTEMPTS);
+        assertThat(pauses.asked()).hasSize(LiveModelSettings.DEFAULT_MAX_ATTEMPTS - 1);
     }
 
     @Test
     void rateLimitOnEveryAttemptFailsAsRateLimited() {
         provider.close();
         provider = new LiveModelProvider(vertx,
-                LiveModelSettings.of(server.baseUrl() + "/v1", KEY, "gpt-test").withMaxAttempts(2));
+                LiveModelSettings.of(server.baseUrl() + "/v1", KEY, "gpt-test").withMaxAttempts(2), pauses);
         script(error(429).withHeader("Retry-After", "0"));
 
         assertThatThrownBy(() -> provider.chat(ModelCalls.agentStep()).await().atMost(PATIENCE))
@@ -133,7 +151,8 @@ class LiveModelProviderRetryTest extends ScriptedModelServer {
         }
         provider.close();
         provider = new LiveModelProvider(vertx,
-                LiveModelSettings.of("http://127.0.0.1:" + closedPort + "/v1", KEY, "gpt-test").withMaxAttempts(2));
+                LiveModelSettings.of("http://127.0.0.1:" + closedPort + "/v1", KEY, "gpt-test").withMaxAttempts(2),
+                pauses);
 
         assertThatThrownBy(() -> provider.chat(ModelCalls.agentStep()).await().atMost(PATIENCE))
                 .isInstanceOfSatisfying(ModelCallException.class, e -> {
@@ -144,16 +163,59 @@ class LiveModelProviderRetryTest extends ScriptedModelServer {
                 });
     }
 
+    /**
+     * The pause here lasts until it is cancelled, so the test cancels while the provider is
+     * provably inside it; the next attempt is chained after the pause, which then never ends.
+     */
     @Test
-    void cancellingDuringTheBackoffPausePreventsTheNextAttempt() throws Exception {
+    void cancellingDuringTheBackoffPauseCancelsThePauseAndSoTheNextAttempt() throws Exception {
+        RecordingPause held = RecordingPause.held();
+        provider.close();
+        provider = new LiveModelProvider(vertx, settings(), held);
         script(error(503).withHeader("Retry-After", "2"), success());
         AtomicReference<Object> outcome = new AtomicReference<>();
 
         Cancellable call = provider.chat(ModelCalls.agentStep()).subscribe().with(outcome::set, outcome::set);
-        waitFor(() -> requests() == 1);
-        Thread.sleep(500); // the 503 has arrived by now: the provider is in its two-second pause
+        held.entered().get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
         call.cancel();
-        Thread.sleep(3_000);
+
+        held.cancelled().get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        assertThat(held.asked()).containsExactly(Duration.ofSeconds(2));
+        assertThat(requests()).isEqualTo(1);
+        assertThat(outcome.get()).as("a cancelled call emits nothing").isNull();
+    }
+
+    /**
+     * In the instant a pause is being subscribed, Mutiny loses a cancel: it never reaches the
+     * pause. This pause holds that instant open until the test has cancelled, then ends at once;
+     * the next attempt must still not go out. A marker call, sent afterwards over the same event
+     * loop and answered, shows that a request queued before it would have arrived.
+     */
+    @Test
+    void aCancelLandingJustAsThePauseStartsStillPreventsTheNextAttempt() throws Exception {
+        CompletableFuture<Void> starting = new CompletableFuture<>();
+        CompletableFuture<Void> cancelledByTest = new CompletableFuture<>();
+        LiveModelProvider.Pause slowToStart = delay -> Uni.createFrom().voidItem().onSubscription().invoke(() -> {
+            starting.complete(null);
+            cancelledByTest.join();
+        });
+        provider.close();
+        provider = new LiveModelProvider(vertx, settings(), slowToStart);
+        script(error(503), success());
+        server.stubFor(post(urlEqualTo("/marker/chat/completions")).willReturn(success()));
+        AtomicReference<Object> outcome = new AtomicReference<>();
+
+        Cancellable call = provider.chat(ModelCalls.agentStep()).subscribe().with(outcome::set, outcome::set);
+        starting.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        call.cancel();
+        cancelledByTest.complete(null);
+        LiveModelProvider marker = new LiveModelProvider(vertx,
+                LiveModelSettings.of(server.baseUrl() + "/marker", KEY, "gpt-test"));
+        try {
+            marker.chat(ModelCalls.agentStep()).await().atMost(PATIENCE);
+        } finally {
+            marker.close();
+        }
 
         assertThat(requests()).isEqualTo(1);
         assertThat(outcome.get()).isNull();
@@ -182,13 +244,5 @@ class LiveModelProviderRetryTest extends ScriptedModelServer {
     private static int requests() {
         List<?> requests = server.findAll(postRequestedFor(urlEqualTo(PATH)));
         return requests.size();
-    }
-
-    private static void waitFor(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waited too long").isLessThan(deadline);
-            Thread.sleep(20);
-        }
     }
 }

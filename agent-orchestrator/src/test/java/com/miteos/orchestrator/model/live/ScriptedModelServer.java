@@ -15,7 +15,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 /**
  * What the provider tests share: a WireMock server on 127.0.0.1 that scripts the model, one
  * Vert.x with a single event loop (so a blocked loop would show), and a fresh provider per test
- * built from {@link #settings()}.
+ * built from {@link #settings()} and {@link #pause()}.
  */
 abstract class ScriptedModelServer {
 
@@ -26,6 +26,11 @@ abstract class ScriptedModelServer {
 
     /** The provider's settings for this test class, pointing at {@link #server}. */
     abstract LiveModelSettings settings();
+
+    /** How the provider pauses between attempts: a real timer unless a test class says otherwise. */
+    LiveModelProvider.Pause pause() {
+        return LiveModelProvider.TIMER;
+    }
 
     @BeforeAll
     static void startServer() {
@@ -43,7 +48,7 @@ abstract class ScriptedModelServer {
     @BeforeEach
     void resetServer() {
         server.resetAll();
-        provider = new LiveModelProvider(vertx, settings());
+        provider = new LiveModelProvider(vertx, settings(), pause());
     }
 
     @AfterEach

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,14 +22,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Paths: {@code /page} (HTML), {@code /json}, {@code /text}, {@code /image}, {@code /missing}
  * (404), {@code /echo} (the Host and User-Agent received), {@code /big?mib=N} (N MiB of text),
- * {@code /slow} (no answer for 3 s), {@code /slow-body} (headers, then a 3 s stall),
+ * {@code /slow} (no answer), {@code /slow-body} (headers and the start of the body, then nothing),
  * {@code /redirect?to=URL}, {@code /redirect-nowhere} (302 without Location) and
- * {@code /chain/N} (N more redirects, then a page). Every stall ends by itself.
+ * {@code /chain/N} (N more redirects, then a page). A stall lasts until the site is closed, not
+ * for a time: a fetch that ends while the site stalls can only have been ended by its own timeout.
  */
 public final class StandInSite implements AutoCloseable {
 
     public static final String NAME = "site.test";
-    private static final long STALL_MILLIS = 3_000;
 
     private final HttpServer server;
     private final ExecutorService handlers = Executors.newCachedThreadPool(runnable -> {
@@ -37,6 +38,7 @@ public final class StandInSite implements AutoCloseable {
         return thread;
     });
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+    private final CountDownLatch closed = new CountDownLatch(1);
 
     public StandInSite() throws IOException {
         server = HttpServer.create(new InetSocketAddress(TestDns.address(StandInPolicy.STAND_IN), 0), 0);
@@ -139,9 +141,9 @@ public final class StandInSite implements AutoCloseable {
         }
     }
 
-    private static void stall() {
+    private void stall() {
         try {
-            Thread.sleep(STALL_MILLIS);
+            closed.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -149,6 +151,7 @@ public final class StandInSite implements AutoCloseable {
 
     @Override
     public void close() {
+        closed.countDown();
         server.stop(0);
         handlers.shutdownNow();
     }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -76,23 +77,33 @@ class UrlFetcherTest {
         return SsrfPayloads.aimedAt(internal.port());
     }
 
+    /** What the corpus test counts; SECURITY.md quotes it. */
+    static final int CORPUS_SIZE = 71;
+
     @Test
-    void everyPayloadOfTheCorpusIsRefusedAndTheInternalListenerSeesNoConnection() {
+    void everyPayloadOfTheCorpusIsRefusedByTheGuardAndTheInternalListenerSeesNoConnection() {
         UrlFetcher fetcher = fetcher();
         List<String> notRefused = new ArrayList<>();
+        int tried = 0;
         for (String payload : corpus()) {
+            tried++;
             try {
                 fetcher.fetch(payload).await().atMost(PATIENCE);
                 notRefused.add(payload + " (fetched)");
-            } catch (FetchRefusal expected) {
-                // refused, as it must be
+            } catch (FetchRefusal refusal) {
+                // A timeout or a failed connection is no refusal: a request went out.
+                if (refusal.reason() != Reason.FORBIDDEN_TARGET && refusal.reason() != Reason.INVALID_URL) {
+                    notRefused.add(payload + " (" + refusal.reason() + ": " + refusal.getMessage() + ")");
+                }
             } catch (RuntimeException | AssertionError other) {
                 notRefused.add(payload + " (" + other + ")");
             }
         }
 
+        System.out.printf("fetch_url SSRF corpus: %d payloads tried, %d not refused by the guard%n", tried,
+                notRefused.size());
         assertThat(notRefused).isEmpty();
-        assertThat(corpus()).hasSizeGreaterThanOrEqualTo(30);
+        assertThat(tried).isEqualTo(CORPUS_SIZE);
         assertThat(internal.connections()).isZero();
         assertThat(internalV6.connections()).isZero();
         assertThat(standInListener.connections()).isZero();
@@ -193,46 +204,47 @@ class UrlFetcherTest {
         assertThat(page.text()).hasSize(1024 * 1024);
     }
 
+    /** The site never answers /slow while the tests run: only the fetch's own timeout can end it. */
     @Test
     void timesOutAServerThatDoesNotAnswer() {
         FetchLimits quick = new FetchLimits(Duration.ofSeconds(1), Duration.ofMillis(500), 1024, 5);
-        long start = System.nanoTime();
 
         FetchRefusal refusal = refusal(fetcher(dns(), quick).fetch(site.url("/slow")));
 
         assertThat(refusal.reason()).isEqualTo(Reason.TIMEOUT);
         assertThat(refusal).hasMessageContaining("500 ms");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2_500));
     }
 
     @Test
     void timesOutAServerThatStallsInTheMiddleOfTheBody() {
         FetchLimits quick = new FetchLimits(Duration.ofSeconds(1), Duration.ofMillis(500), 1024, 5);
-        long start = System.nanoTime();
 
         FetchRefusal refusal = refusal(fetcher(dns(), quick).fetch(site.url("/slow-body")));
 
         assertThat(refusal.reason()).isEqualTo(Reason.TIMEOUT);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2_500));
     }
 
+    /**
+     * The server sends part of a body and then waits to see what the client does. Without the
+     * fetcher letting go, the JDK client would keep waiting for the rest of the body; the server
+     * gives up only after a minute, which this test counts as a failure.
+     */
     @Test
     void closesTheConnectionOfAServerStallingMidBodyWhenTheTimeoutFires() throws Exception {
         FetchLimits quick = new FetchLimits(Duration.ofSeconds(1), Duration.ofMillis(500), 1024, 5);
         try (ServerSocket stalling = new ServerSocket()) {
             stalling.bind(new InetSocketAddress(TestDns.address(StandInPolicy.STAND_IN), 0));
-            CompletableFuture<Long> closedAfterMillis = CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<String> clientDid = CompletableFuture.supplyAsync(() -> {
                 try (Socket socket = stalling.accept()) {
-                    socket.setSoTimeout(5_000);
+                    socket.setSoTimeout(60_000);
                     socket.getInputStream().read(new byte[8192]);
                     socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
                             + "Content-Length: 100\r\n\r\nthe start").getBytes(StandardCharsets.US_ASCII));
-                    long start = System.nanoTime();
-                    // Blocks until the client closes (-1) or the 5 s read timeout (an exception).
-                    socket.getInputStream().read();
-                    return Duration.ofNanos(System.nanoTime() - start).toMillis();
+                    return socket.getInputStream().read() < 0 ? "closed" : "sent more";
+                } catch (SocketTimeoutException e) {
+                    return "kept the connection open";
                 } catch (IOException e) {
-                    return -1L;
+                    return "closed"; // a reset is a close too
                 }
             });
 
@@ -240,7 +252,7 @@ class UrlFetcherTest {
                     .fetch("http://" + StandInSite.NAME + ":" + stalling.getLocalPort() + "/"));
 
             assertThat(refusal.reason()).isEqualTo(Reason.TIMEOUT);
-            assertThat(closedAfterMillis.get(10, TimeUnit.SECONDS)).isBetween(0L, 2_000L);
+            assertThat(clientDid.get(90, TimeUnit.SECONDS)).isEqualTo("closed");
         }
     }
 
