@@ -24,4 +24,14 @@ class ClientTextTest {
         assertThat(ClientText.echoable("n".repeat(100))).isEqualTo("n".repeat(64) + "…");
         assertThat(ClientText.echoable("😀")).isEqualTo("😀");
     }
+
+    @Test
+    void echoedNamesKeepSpacesAndLoseSurrogatesAtBothEndsOfTheirRange() {
+        assertThat(ClientText.echoable("max agents")).isEqualTo("max agents");
+        assertThat(ClientText.echoable("a\ud800b")).isEqualTo("ab…");
+        assertThat(ClientText.echoable("a\udfffb")).isEqualTo("ab…");
+        assertThat(ClientText.echoable("a\u007fb\u001fc")).isEqualTo("abc…");
+        assertThat(ClientText.echoable("\ud7ff\ue000")).as("the neighbours of the surrogate range stay")
+                .isEqualTo("\ud7ff\ue000");
+    }
 }
