@@ -42,8 +42,9 @@ public final class FileNames {
         String result = clean.toString().strip().replaceAll("^[.\\s]+", "").replaceAll("[.\\s]+$", "");
         if (result.length() > MAX_LENGTH) {
             String extension = extension(result);
-            // An extension too long to be one is cut with the rest of the name.
-            String kept = extension.length() > MAX_EXTENSION_LENGTH ? "" : "." + extension;
+            // An extension too long to be one is cut with the rest of the name; a name without one
+            // gains no trailing dot.
+            String kept = extension.isEmpty() || extension.length() > MAX_EXTENSION_LENGTH ? "" : "." + extension;
             result = cutAtCodePoint(result, MAX_LENGTH - kept.length()) + kept;
         }
         return result.isEmpty() ? FALLBACK : result;

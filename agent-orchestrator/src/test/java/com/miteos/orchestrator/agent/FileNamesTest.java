@@ -47,6 +47,11 @@ class FileNamesTest {
     }
 
     @Test
+    void aLongNameWithoutExtensionIsCutWithoutGainingADot() {
+        assertThat(FileNames.sanitize("x".repeat(500))).isEqualTo("x".repeat(FileNames.MAX_LENGTH));
+    }
+
+    @Test
     void anAbsurdlyLongExtensionIsCutNotFatal() {
         String name = FileNames.sanitize("x." + "a".repeat(130));
 
