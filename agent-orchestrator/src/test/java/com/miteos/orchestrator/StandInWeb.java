@@ -1,10 +1,10 @@
 package com.miteos.orchestrator;
 
-import com.miteos.orchestrator.tool.web.FetchLimits;
-import com.miteos.orchestrator.tool.web.SsrfGuard;
-import com.miteos.orchestrator.tool.web.StandInPolicy;
-import com.miteos.orchestrator.tool.web.TestDns;
-import com.miteos.orchestrator.tool.web.UrlFetcher;
+import com.miteos.orchestrator.adapter.net.FetchLimits;
+import com.miteos.orchestrator.adapter.net.SsrfGuard;
+import com.miteos.orchestrator.adapter.net.StandInPolicy;
+import com.miteos.orchestrator.adapter.net.TestDns;
+import com.miteos.orchestrator.adapter.net.UrlFetcher;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.enterprise.inject.Produces;

@@ -3,7 +3,7 @@ package com.miteos.orchestrator.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-import com.miteos.orchestrator.tool.search.BraveSearchProvider;
+import com.miteos.orchestrator.adapter.search.BraveSearchProvider;
 
 import java.math.BigDecimal;
 import java.time.Duration;

@@ -1,0 +1,95 @@
+package com.miteos.orchestrator.adapter.kafka;
+
+import com.miteos.model.event.EventEnvelope;
+import com.miteos.model.event.EventJson;
+import com.miteos.model.event.EventPayload;
+import com.miteos.model.event.TaskCancelRequested;
+import com.miteos.model.event.TaskCreated;
+import com.miteos.model.event.TaskPauseRequested;
+import com.miteos.model.event.TaskResumeRequested;
+import com.miteos.orchestrator.application.supervisor.TaskSupervisor;
+import io.quarkus.logging.Log;
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.vertx.sqlclient.DatabaseException;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import java.time.Duration;
+
+/**
+ * Reads task commands ({@code task.created}, {@code task.cancel}, {@code task.control}). A record
+ * is acknowledged (and its offset may be committed) only once the command is in the
+ * orchestrator's database: an accepted task, a cancel, a pause of a task not seen yet. A run is
+ * started, not awaited. A record that is not a well-formed event goes to the dead-letter topic;
+ * a database that is down is waited for, the command is never dropped.
+ */
+public class TaskCommandConsumer {
+
+    private static final Duration RETRY_FIRST = Duration.ofMillis(200);
+    private static final Duration RETRY_MAX = Duration.ofSeconds(10);
+
+    private final TaskSupervisor supervisor;
+    private final CommandCatchUp catchUp;
+
+    public TaskCommandConsumer(TaskSupervisor supervisor, @Identifier(CommandCatchUp.NAME) CommandCatchUp catchUp) {
+        this.supervisor = supervisor;
+        this.catchUp = catchUp;
+    }
+
+    @Incoming("task-commands")
+    public Uni<Void> consume(Message<String> record) {
+        EventEnvelope<EventPayload> envelope;
+        try {
+            envelope = EventJson.fromJson(record.getPayload());
+            requireComplete(envelope);
+        } catch (RuntimeException malformed) {
+            return Uni.createFrom().completionStage(record.nack(malformed)).invoke(() -> processed(record));
+        }
+        return supervisor.ready()
+                .chain(() -> apply(envelope))
+                .onFailure(e -> !isRefusedData(e)).invoke(e -> Log.warnf("task %s: command %s failed, retrying: %s",
+                        envelope.taskId(), envelope.type(), e.toString()))
+                .onFailure(e -> !isRefusedData(e)).retry().withBackOff(RETRY_FIRST, RETRY_MAX).indefinitely()
+                .onItemOrFailure().transformToUni((done, refused) -> Uni.createFrom()
+                        .completionStage(refused != null ? record.nack(refused) : record.ack())
+                        .invoke(() -> processed(record)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Uni<Void> apply(EventEnvelope<EventPayload> envelope) {
+        if (envelope.payload() instanceof TaskCreated) {
+            return supervisor.start((EventEnvelope<TaskCreated>) (EventEnvelope<?>) envelope);
+        } else if (envelope.payload() instanceof TaskCancelRequested) {
+            return supervisor.cancel(envelope.taskId());
+        } else if (envelope.payload() instanceof TaskPauseRequested) {
+            return supervisor.pause(envelope.taskId(), envelope.eventId());
+        } else if (envelope.payload() instanceof TaskResumeRequested resume) {
+            return supervisor.resume(envelope.taskId(), resume.message(), envelope.eventId());
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    private void processed(Message<String> record) {
+        record.getMetadata(IncomingKafkaRecordMetadata.class)
+                .ifPresent(kafka -> catchUp.processed(kafka.getTopic(), kafka.getPartition(), kafka.getOffset()));
+    }
+
+    /** A command the orchestrator cannot act on goes to the dead-letter topic, not into a retry loop. */
+    private static void requireComplete(EventEnvelope<EventPayload> envelope) {
+        if (envelope.accountId() == null || envelope.mode() == null) {
+            throw new IllegalArgumentException("a command needs account_id and mode");
+        }
+        if (envelope.payload() instanceof TaskCreated created
+                && (created.prompt() == null || created.config() == null)) {
+            throw new IllegalArgumentException("task.created needs a prompt and a config");
+        }
+    }
+
+    /** What retrying cannot fix: data the database refuses (SQLSTATE class 22 or 23). */
+    private static boolean isRefusedData(Throwable e) {
+        return e instanceof DatabaseException db && db.getSqlState() != null
+                && (db.getSqlState().startsWith("22") || db.getSqlState().startsWith("23"));
+    }
+}

@@ -1,0 +1,100 @@
+package com.miteos.orchestrator.adapter.llm.sandbox;
+
+import com.miteos.model.task.SandboxOutcome;
+import com.miteos.orchestrator.port.llm.ModelCall;
+import com.miteos.orchestrator.port.llm.ModelCallException;
+import com.miteos.orchestrator.port.llm.ModelProvider;
+import com.miteos.orchestrator.port.llm.ModelPurpose;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.output.FinishReason;
+import dev.langchain4j.model.output.TokenUsage;
+import io.smallrye.mutiny.Uni;
+
+import java.util.Objects;
+
+/**
+ * The built-in "model" of sandbox tasks: answers planning, agent and synthesis calls like a
+ * tool-calling LLM would, but deterministically and offline, from the {@link SandboxCorpus}.
+ * Sandbox tasks thereby run the real pipeline (planner, parallel agent loops, tools,
+ * synthesis, deliverables, events) for free, like a payment provider's test mode.
+ *
+ * <p>Every answer is a pure function of the {@link ModelCall}: no randomness, no clock, no
+ * state between calls, so a task resumed from a checkpoint continues exactly as it would have.
+ * Token usage is estimated at four characters per token so that cost meters see realistic
+ * numbers. Step delays ({@code config.sandbox.step_delay_ms}) are the caller's business; the
+ * answer is ready as soon as the returned {@link Uni} is subscribed to.
+ *
+ * <p>With {@code config.sandbox.outcome = "fail"}, every call whose conversation already holds
+ * a tool result fails with {@code sandbox_failure}: plans succeed, each agent runs its first
+ * tool, then its next model call fails.
+ */
+public final class SandboxModel implements ModelProvider {
+
+    public static final String MODEL_NAME = "miteos-sandbox-1";
+    public static final String FAILURE_CODE = "sandbox_failure";
+
+    private static final int CHARACTERS_PER_TOKEN = 4;
+
+    private final SandboxPlanner planner = new SandboxPlanner();
+    private final SandboxAgentBehaviour agents;
+    private final SandboxSynthesis synthesis;
+
+    public SandboxModel(SandboxCorpus corpus) {
+        ReportComposer composer = new ReportComposer(corpus);
+        this.agents = new SandboxAgentBehaviour(composer);
+        this.synthesis = new SandboxSynthesis(composer);
+    }
+
+    @Override
+    public String modelName(ModelPurpose purpose) {
+        return MODEL_NAME;
+    }
+
+    @Override
+    public Uni<ChatResponse> chat(ModelCall call) {
+        // item(Supplier): computed on subscription, and a thrown ModelCallException becomes the Uni's failure.
+        return Uni.createFrom().item(() -> answer(call));
+    }
+
+    private ChatResponse answer(ModelCall call) {
+        SandboxConversation conversation = new SandboxConversation(call.request());
+        if (configuredToFail(call) && conversation.toolResultCount() > 0) {
+            throw new ModelCallException(FAILURE_CODE,
+                    "The sandbox run was configured to fail (config.sandbox.outcome = \"fail\").");
+        }
+        AiMessage message = switch (call.purpose()) {
+            case PLAN -> AiMessage.from(planner.plan(conversation.taskPrompt(), call.maxAgents()));
+            case AGENT_STEP -> agents.nextStep(call.agentType(), conversation);
+            case SYNTHESIS -> synthesis.nextStep(conversation);
+        };
+        return ChatResponse.builder()
+                .aiMessage(message)
+                .modelName(MODEL_NAME)
+                .tokenUsage(new TokenUsage(tokens(conversation.characterCount()), tokens(outputCharacters(message))))
+                .finishReason(message.hasToolExecutionRequests() ? FinishReason.TOOL_EXECUTION : FinishReason.STOP)
+                .build();
+    }
+
+    private static boolean configuredToFail(ModelCall call) {
+        return call.sandbox() != null && call.sandbox().outcome() == SandboxOutcome.FAIL;
+    }
+
+    private static long outputCharacters(AiMessage message) {
+        long characters = message.text() == null ? 0 : message.text().length();
+        if (message.hasToolExecutionRequests()) {
+            characters += message.toolExecutionRequests().stream()
+                    .map(ToolExecutionRequest::arguments)
+                    .mapToLong(arguments -> Objects.toString(arguments, "").length())
+                    .sum();
+        }
+        return characters;
+    }
+
+    /** Rounded up, and at least one: every real call costs something. */
+    private static int tokens(long characters) {
+        long tokens = (characters + CHARACTERS_PER_TOKEN - 1) / CHARACTERS_PER_TOKEN;
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, tokens));
+    }
+}

@@ -1,0 +1,127 @@
+package com.miteos.orchestrator.adapter.postgres;
+
+import com.miteos.model.event.Topics;
+import com.miteos.orchestrator.config.OrchestratorConfig;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Publishes outbox rows to Kafka in the order they were written, and marks them sent once the
+ * broker acknowledged them (acks=all, idempotent producer). One relay at a time publishes: a
+ * transaction-scoped advisory lock keeps the instances of a scaled-out orchestrator from
+ * overtaking each other's rows.
+ *
+ * <p>Delivery is at least once: a crash between the acknowledgement and the commit publishes the
+ * rows again, and consumers skip events they have seen (by event id). The relay runs when the
+ * journal committed, and on a timer for rows an earlier process left behind.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    /** The advisory lock only the relay takes ("MITEOS" in ASCII). */
+    static final long RELAY_LOCK = 0x4d4954454f53L;
+
+    private final Pool pool;
+    private final MutinyEmitter<String> status;
+    private final MutinyEmitter<String> deliverables;
+    private final int batchSize;
+    private final AtomicBoolean relaying = new AtomicBoolean();
+    private final AtomicBoolean wanted = new AtomicBoolean();
+
+    public OutboxRelay(Pool pool,
+            @Channel("task-status") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+            MutinyEmitter<String> status,
+            @Channel("task-deliverable") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+            MutinyEmitter<String> deliverables,
+            OrchestratorConfig config) {
+        this.pool = pool;
+        this.status = status;
+        this.deliverables = deliverables;
+        this.batchSize = config.outbox().batchSize();
+    }
+
+    /** Publishes what is waiting now, or right after the pass under way. */
+    public void wake() {
+        wanted.set(true);
+        if (!relaying.compareAndSet(false, true)) {
+            return;
+        }
+        wanted.set(false);
+        relayBatch().subscribe().with(
+                sent -> {
+                    relaying.set(false);
+                    if (sent == batchSize || wanted.get()) {
+                        wake();
+                    }
+                },
+                failure -> {
+                    relaying.set(false);
+                    Log.warnf("outbox: publishing failed, the rows stay for the next pass: %s", failure.toString());
+                });
+    }
+
+    /** Whether no row is waiting and no pass is under way. */
+    public Uni<Boolean> drained() {
+        return pool.query("SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL").execute()
+                .map(rows -> !relaying.get() && rows.iterator().next().getLong("n") == 0);
+    }
+
+    /** Publishes one batch; answers how many rows were sent. */
+    Uni<Integer> relayBatch() {
+        return pool.withTransaction(sql -> sql.preparedQuery("SELECT pg_try_advisory_xact_lock($1) AS mine")
+                .execute(Tuple.of(RELAY_LOCK))
+                .flatMap(lock -> lock.iterator().next().getBoolean("mine") ? publishWaiting(sql)
+                        : Uni.createFrom().item(0)));
+    }
+
+    private Uni<Integer> publishWaiting(SqlClient sql) {
+        return sql.preparedQuery("""
+                        SELECT id, topic, record_key, payload FROM outbox
+                        WHERE sent_at IS NULL ORDER BY id LIMIT $1""")
+                .execute(Tuple.of(batchSize))
+                .flatMap(rows -> {
+                    if (rows.rowCount() == 0) {
+                        return Uni.createFrom().item(0);
+                    }
+                    List<Long> ids = new ArrayList<>();
+                    List<Uni<Void>> sends = new ArrayList<>();
+                    for (Row row : rows) {
+                        ids.add(row.getLong("id"));
+                        sends.add(send(row.getString("topic"), row.getString("record_key"), row.getString("payload")));
+                    }
+                    // Handed to the producer in id order, which it keeps per partition.
+                    return Uni.join().all(sends).andFailFast()
+                            .chain(() -> sql.preparedQuery("UPDATE outbox SET sent_at = now() WHERE id = ANY($1)")
+                                    .execute(Tuple.of(ids.toArray(Long[]::new))))
+                            .replaceWith(ids.size());
+                });
+    }
+
+    private Uni<Void> send(String topic, String key, String payload) {
+        MutinyEmitter<String> emitter = Topics.TASK_DELIVERABLE.equals(topic) ? deliverables : status;
+        return emitter.sendMessage(Message.of(payload)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build()));
+    }
+
+    /** Forgets rows sent longer than {@code retention} ago. */
+    public Uni<Integer> prune(Duration retention) {
+        return pool.preparedQuery("DELETE FROM outbox WHERE sent_at < now() - make_interval(secs => $1)")
+                .execute(Tuple.of(retention.toMillis() / 1000.0))
+                .map(rows -> rows.rowCount());
+    }
+}

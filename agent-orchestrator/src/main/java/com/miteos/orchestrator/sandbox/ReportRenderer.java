@@ -1,7 +1,0 @@
-package com.miteos.orchestrator.sandbox;
-
-/** Writes a {@link Report} as the text of a file in one format. Implementations are stateless. */
-interface ReportRenderer {
-
-    String render(Report report);
-}
