@@ -54,7 +54,13 @@ class ResumeTest {
     InMemoryConnector connector;
 
     @Inject
-    TaskSupervisor supervisor;
+    TaskCommandHandler commands;
+
+    @Inject
+    TaskRecovery recovery;
+
+    @Inject
+    RunningTasks running;
 
     @Inject
     Pool pool;
@@ -80,7 +86,7 @@ class ResumeTest {
         awaitCheckpoints(task, 2);
         crash(task);
         orphan(task);
-        supervisor.watchdog();
+        recovery.watchdog();
 
         TaskStatusChanged last = awaitTerminal(task);
         assertThat(last.status()).isEqualTo(TaskStatus.COMPLETE);
@@ -107,9 +113,9 @@ class ResumeTest {
         List<TaskStatusChanged> before = statuses(task);
         TaskStatusChanged atCrash = before.get(before.size() - 1);
 
-        supervisor.cancel(task).await().atMost(Duration.ofSeconds(10));
+        commands.cancel(task).await().atMost(Duration.ofSeconds(10));
         orphan(task);
-        supervisor.watchdog();
+        recovery.watchdog();
 
         TaskStatusChanged last = awaitTerminal(task);
         assertThat(last.status()).isEqualTo(TaskStatus.CANCELLED);
@@ -127,7 +133,7 @@ class ResumeTest {
         pool.preparedQuery("UPDATE tasks SET resumes = $2 WHERE task_id = $1")
                 .execute(Tuple.of(task, MAX_RESUMES)).await().indefinitely();
         orphan(task);
-        supervisor.watchdog();
+        recovery.watchdog();
 
         TaskStatusChanged last = awaitTerminal(task);
         assertThat(last.status()).isEqualTo(TaskStatus.FAILED);
@@ -147,7 +153,7 @@ class ResumeTest {
         pool.preparedQuery("UPDATE tasks SET owner = 'another-instance' WHERE task_id = $1")
                 .execute(Tuple.of(task)).await().indefinitely();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> !supervisor.isRunning(task));
+        await().atMost(Duration.ofSeconds(10)).until(() -> running.find(task).isEmpty());
         String state = storedState(task);
         int published = statuses(task).size();
         // Nothing may change any more: once the first look after the delay holds, it holds; if it never
@@ -190,13 +196,13 @@ class ResumeTest {
      * the same instance that resumes the task it would pass the journal's owner check.
      */
     private void crash(String task) {
-        supervisor.forget(task);
+        running.forget(task);
         await().atMost(Duration.ofSeconds(10)).until(journal::idle);
     }
 
     /**
      * The dead orchestrator's tasks become orphans: their owner no longer heartbeats. Only now
-     * may a watchdog pass (the test's, or the supervisor's own timer) resume the task, so a test
+     * may a watchdog pass (the test's, or the supervisor clock's) resume the task, so a test
      * sets up what the resume must find (a cancel, a resume count) before calling this.
      */
     private void orphan(String task) {
