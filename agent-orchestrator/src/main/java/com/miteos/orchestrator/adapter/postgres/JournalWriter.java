@@ -92,8 +92,8 @@ public class JournalWriter implements TaskJournal, DurableJournal {
         return queue.size();
     }
 
-    @Override
-    public boolean idle() {
+    /** Whether every entry handed over so far is written. */
+    private boolean idle() {
         return queue.isEmpty() && !writing.get();
     }
 

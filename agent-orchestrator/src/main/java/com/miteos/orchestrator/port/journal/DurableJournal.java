@@ -15,9 +15,6 @@ public interface DurableJournal {
     /** Entries waiting for the next transaction (a gauge: it grows when the database is slow or away). */
     int pending();
 
-    /** Whether every entry handed over so far is written. */
-    boolean idle();
-
     /** Completes once every entry handed over so far is written (at once when idle). */
     CompletionStage<Void> whenIdle();
 }

@@ -15,8 +15,9 @@ import com.miteos.model.task.SandboxOutcome;
 import com.miteos.model.task.TaskConfig;
 import com.miteos.model.task.TaskStatus;
 import com.miteos.orchestrator.PublishedEvents;
-import com.miteos.orchestrator.adapter.postgres.JournalWriter;
+import com.miteos.orchestrator.port.journal.DurableJournal;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import io.smallrye.reactive.messaging.memory.InMemorySink;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -66,7 +67,7 @@ class ResumeTest {
     Pool pool;
 
     @Inject
-    JournalWriter journal;
+    DurableJournal journal;
 
     private InMemorySink<String> status;
     private InMemorySink<String> deliverables;
@@ -197,7 +198,7 @@ class ResumeTest {
      */
     private void crash(String task) {
         running.forget(task);
-        await().atMost(Duration.ofSeconds(10)).until(journal::idle);
+        Uni.createFrom().completionStage(journal.whenIdle()).await().atMost(Duration.ofSeconds(10));
     }
 
     /**
