@@ -48,7 +48,7 @@ public class RunningTasks {
     }
 
     /** The run of a task, when it is here. */
-    public Optional<TaskRun> find(String taskId) {
+    Optional<TaskRun> find(String taskId) {
         return Optional.ofNullable(runs.get(taskId));
     }
 
@@ -70,7 +70,7 @@ public class RunningTasks {
      * Drops a run from this process as if the process had died on the spot: nothing more of it is
      * recorded. Used when another instance took the task over.
      */
-    public void forget(String taskId) {
+    void forget(String taskId) {
         TaskRun run = runs.remove(taskId);
         if (run != null) {
             run.suspend();

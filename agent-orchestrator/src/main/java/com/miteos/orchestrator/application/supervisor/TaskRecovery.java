@@ -95,7 +95,7 @@ public class TaskRecovery {
      * Says this instance is alive, applies cancels recorded elsewhere for tasks running here,
      * takes over tasks of instances that stopped heartbeating, and prunes sent outbox rows.
      */
-    public void watchdog() {
+    void watchdog() {
         if (!claiming.compareAndSet(false, true)) {
             return;
         }

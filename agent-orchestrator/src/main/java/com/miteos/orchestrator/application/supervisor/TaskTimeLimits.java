@@ -24,7 +24,7 @@ public class TaskTimeLimits {
     }
 
     /** Fails the runs here that worked longer than their limit by {@code now} (the clock's time, once a second). */
-    public void enforce(Instant now) {
+    void enforce(Instant now) {
         running.runs().forEach(run -> {
             if (run.activeTime(now).compareTo(taskTimeout) > 0) {
                 TaskLog.info(run.taskId(), "over its time limit");
