@@ -1,6 +1,9 @@
 # shellcheck shell=bash
 #
-# Miteos local environment: the ONE place where local defaults live.
+# Miteos local environment: the ONE place for ports and local infrastructure (hosts, service
+# URLs, Kafka topics, S3 and PostgreSQL addresses and credentials), which ./miteos needs to
+# start that infrastructure. Service settings (limits, timeouts, prices, models, ...) are not
+# here: their defaults live in each service's application.properties and nowhere else.
 #
 # Sourced by ./miteos. Every value is only a default: anything already set in the
 # environment wins, e.g.  MITEOS_GATEWAY_PORT=9080 ./miteos up

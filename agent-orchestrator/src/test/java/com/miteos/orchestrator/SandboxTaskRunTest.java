@@ -18,7 +18,7 @@ import com.miteos.model.task.TaskConfig;
 import com.miteos.model.task.TaskStatus;
 import com.miteos.orchestrator.adapter.llm.UnconfiguredModel;
 import com.miteos.orchestrator.config.OrchestratorConfig;
-import com.miteos.orchestrator.port.llm.ModelRouter;
+import com.miteos.orchestrator.port.llm.ModeProviders;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -58,7 +58,7 @@ class SandboxTaskRunTest {
     OrchestratorConfig config;
 
     @Inject
-    ModelRouter router;
+    ModeProviders providers;
 
     private InMemorySink<String> status;
     private InMemorySink<String> deliverables;
@@ -155,7 +155,7 @@ class SandboxTaskRunTest {
      */
     @Test
     void liveTaskWithoutAModelFailsPromptlyWithAClearCode() {
-        assertThat(router.model(Mode.LIVE)).as("no live model, so no model request can go anywhere")
+        assertThat(providers.model(Mode.LIVE)).as("no live model, so no model request can go anywhere")
                 .isInstanceOf(UnconfiguredModel.class);
         String task = Ids.newId(IdPrefix.TASK);
         send(task, SEED_PROMPT, 3, null, Mode.LIVE);

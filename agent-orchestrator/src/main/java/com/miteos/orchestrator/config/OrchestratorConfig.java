@@ -1,9 +1,7 @@
 package com.miteos.orchestrator.config;
 
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-import com.miteos.orchestrator.adapter.search.BraveSearchProvider;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -11,7 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The orchestrator's settings; defaults and environment variables are in application.properties. */
+/**
+ * The orchestrator's settings. Every default, and the environment variable that overrides it,
+ * is in application.properties and nowhere else (no {@code @WithDefault} here); the README's
+ * settings table lists them all.
+ */
 @ConfigMapping(prefix = "miteos")
 public interface OrchestratorConfig {
 
@@ -36,15 +38,12 @@ public interface OrchestratorConfig {
     /** The relay that publishes the orchestrator's events from its outbox table. */
     interface Outbox {
         /** How often the relay looks for rows besides being woken by each commit. */
-        @WithDefault("PT1S")
         Duration pollInterval();
 
         /** Rows published per transaction. */
-        @WithDefault("200")
         int batchSize();
 
         /** How long sent rows are kept (for inspection) before they are deleted. */
-        @WithDefault("PT1H")
         Duration retention();
     }
 
@@ -54,22 +53,18 @@ public interface OrchestratorConfig {
         Optional<String> instanceId();
 
         /** How often this instance says it is alive, and looks for tasks to take over. */
-        @WithDefault("PT5S")
         Duration heartbeatInterval();
 
         /** After this long without a heartbeat an instance's unfinished tasks are resumed elsewhere. */
-        @WithDefault("PT30S")
         Duration ownerTimeout();
 
         /** A task resumed more often than this fails with owner_lost instead (a task that crashes its orchestrator). */
-        @WithDefault("5")
         int maxResumes();
 
         /**
          * At start, resumed tasks wait until the commands already in Kafka (cancel, pause) are read,
          * at most this long.
          */
-        @WithDefault("PT60S")
         Duration catchUpTimeout();
     }
 
@@ -85,24 +80,19 @@ public interface OrchestratorConfig {
         /** A separate model for planning; defaults to {@link #model()}. */
         Optional<String> plannerModel();
 
-        @WithDefault("PT10S")
         Duration connectTimeout();
 
         /** The longest silence while waiting for the model's answer. */
-        @WithDefault("PT120S")
         Duration requestTimeout();
 
         /** Tries per call, retrying 429, 5xx and broken connections with backoff and Retry-After. */
-        @WithDefault("4")
         int maxAttempts();
 
         Optional<Double> temperature();
 
         /** Whether planning asks for {@code response_format: json_object}; off for servers that reject it. */
-        @WithDefault("true")
         boolean plannerJsonMode();
 
-        @WithDefault("256")
         int maxConnections();
 
         /** Credits per 1,000 tokens of the live model(s), unless the price table names them. */
@@ -118,10 +108,8 @@ public interface OrchestratorConfig {
         Optional<String> webhookSecret();
 
         /** Whether webhook targets may resolve to private or loopback addresses (tests and closed networks). */
-        @WithDefault("false")
         boolean allowPrivateTargets();
 
-        @WithDefault("PT15S")
         Duration timeout();
 
         /**
@@ -132,24 +120,20 @@ public interface OrchestratorConfig {
         Optional<List<String>> s3Buckets();
 
         /** How long the signed download URLs in a webhook manifest work. */
-        @WithDefault("PT1H")
         Duration urlValidity();
     }
 
     interface Search {
         /** Which web search live agents get: none (web_search not offered), searxng or brave. */
-        @WithDefault("none")
         String provider();
 
         /** Base URL of the SearXNG instance, e.g. {@code http://searxng:8080}. */
         Optional<String> searxngUrl();
 
-        @WithDefault(BraveSearchProvider.DEFAULT_URL)
         String braveUrl();
 
         Optional<String> braveApiKey();
 
-        @WithDefault("PT10S")
         Duration timeout();
     }
 

@@ -1,8 +1,10 @@
 package com.miteos.orchestrator.adapter.kafka;
 
+import com.miteos.orchestrator.port.commands.CommandBacklog;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Default;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 
@@ -16,11 +18,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * Tells when the commands that were already in Kafka when this process started have been read.
  * On the first assignment it notes each partition's end offset; once every record before those
  * offsets is processed, resumed tasks may go on: a cancel sent while the orchestrator was down
- * has then taken effect before any further step.
+ * has then taken effect before any further step. {@code @Default} besides its name: the application
+ * sees it as its {@link CommandBacklog}; the Kafka connector finds it by name.
  */
 @ApplicationScoped
 @Identifier(CommandCatchUp.NAME)
-public class CommandCatchUp implements KafkaConsumerRebalanceListener {
+@Default
+public class CommandCatchUp implements KafkaConsumerRebalanceListener, CommandBacklog {
 
     public static final String NAME = "task-commands-catch-up";
 
@@ -56,7 +60,7 @@ public class CommandCatchUp implements KafkaConsumerRebalanceListener {
         }
     }
 
-    /** Completes once the commands present at start-up are processed. */
+    @Override
     public CompletionStage<Void> caughtUp() {
         return caughtUp;
     }

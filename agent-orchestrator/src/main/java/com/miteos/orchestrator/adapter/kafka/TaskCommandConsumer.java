@@ -7,7 +7,7 @@ import com.miteos.model.event.TaskCancelRequested;
 import com.miteos.model.event.TaskCreated;
 import com.miteos.model.event.TaskPauseRequested;
 import com.miteos.model.event.TaskResumeRequested;
-import com.miteos.orchestrator.application.supervisor.TaskSupervisor;
+import com.miteos.orchestrator.application.supervisor.TaskCommandHandler;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
@@ -30,11 +30,11 @@ public class TaskCommandConsumer {
     private static final Duration RETRY_FIRST = Duration.ofMillis(200);
     private static final Duration RETRY_MAX = Duration.ofSeconds(10);
 
-    private final TaskSupervisor supervisor;
+    private final TaskCommandHandler commands;
     private final CommandCatchUp catchUp;
 
-    public TaskCommandConsumer(TaskSupervisor supervisor, @Identifier(CommandCatchUp.NAME) CommandCatchUp catchUp) {
-        this.supervisor = supervisor;
+    public TaskCommandConsumer(TaskCommandHandler commands, @Identifier(CommandCatchUp.NAME) CommandCatchUp catchUp) {
+        this.commands = commands;
         this.catchUp = catchUp;
     }
 
@@ -47,7 +47,7 @@ public class TaskCommandConsumer {
         } catch (RuntimeException malformed) {
             return Uni.createFrom().completionStage(record.nack(malformed)).invoke(() -> processed(record));
         }
-        return supervisor.ready()
+        return commands.ready()
                 .chain(() -> apply(envelope))
                 .onFailure(e -> !isRefusedData(e)).invoke(e -> Log.warnf("task %s: command %s failed, retrying: %s",
                         envelope.taskId(), envelope.type(), e.toString()))
@@ -60,13 +60,13 @@ public class TaskCommandConsumer {
     @SuppressWarnings("unchecked")
     private Uni<Void> apply(EventEnvelope<EventPayload> envelope) {
         if (envelope.payload() instanceof TaskCreated) {
-            return supervisor.start((EventEnvelope<TaskCreated>) (EventEnvelope<?>) envelope);
+            return commands.start((EventEnvelope<TaskCreated>) (EventEnvelope<?>) envelope);
         } else if (envelope.payload() instanceof TaskCancelRequested) {
-            return supervisor.cancel(envelope.taskId());
+            return commands.cancel(envelope.taskId());
         } else if (envelope.payload() instanceof TaskPauseRequested) {
-            return supervisor.pause(envelope.taskId(), envelope.eventId());
+            return commands.pause(envelope.taskId(), envelope.eventId());
         } else if (envelope.payload() instanceof TaskResumeRequested resume) {
-            return supervisor.resume(envelope.taskId(), resume.message(), envelope.eventId());
+            return commands.resume(envelope.taskId(), resume.message(), envelope.eventId());
         }
         return Uni.createFrom().voidItem();
     }

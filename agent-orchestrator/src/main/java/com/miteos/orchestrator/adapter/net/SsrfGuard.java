@@ -1,6 +1,7 @@
 package com.miteos.orchestrator.adapter.net;
 
-import com.miteos.orchestrator.adapter.net.FetchRefusal.Reason;
+import com.miteos.orchestrator.port.web.FetchRefusal;
+import com.miteos.orchestrator.port.web.FetchRefusal.Reason;
 
 import java.net.IDN;
 import java.net.InetAddress;

@@ -1,7 +1,10 @@
 package com.miteos.orchestrator.adapter.net;
 
+import com.miteos.orchestrator.port.web.FetchedPage;
+import com.miteos.orchestrator.port.web.PageFetcher;
+import com.miteos.orchestrator.port.web.FetchRefusal;
 import com.miteos.orchestrator.adapter.net.CappedBodySubscriber.CappedBody;
-import com.miteos.orchestrator.adapter.net.FetchRefusal.Reason;
+import com.miteos.orchestrator.port.web.FetchRefusal.Reason;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
@@ -45,7 +48,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>No {@code Accept-Encoding} is sent, so bodies arrive uncompressed and the byte limit is a
  * real limit rather than a zip bomb's.
  */
-public final class UrlFetcher {
+public final class UrlFetcher implements PageFetcher {
 
     public static final String USER_AGENT = "Miteos-Agent/0.1 (+https://miteos.dev/bot)";
 
@@ -85,6 +88,7 @@ public final class UrlFetcher {
      * @return the page, or a failure with a {@link FetchRefusal} for every expected problem
      *         (forbidden target, timeout, non-2xx answer, unreadable content, network error)
      */
+    @Override
     public Uni<FetchedPage> fetch(String url) {
         return hop(url, 0)
                 .ifNoItem().after(limits.totalTimeout())

@@ -8,6 +8,8 @@ import com.miteos.model.event.EventJson;
 import com.miteos.model.event.Topics;
 import com.miteos.orchestrator.domain.run.Checkpoint;
 import com.miteos.orchestrator.domain.run.JournalEntry;
+import com.miteos.orchestrator.port.journal.DurableJournal;
+import com.miteos.orchestrator.port.journal.InstanceRegistry;
 import com.miteos.orchestrator.port.journal.TaskJournal;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -47,7 +49,7 @@ import java.util.function.Consumer;
  * ended are deleted with its last state.
  */
 @ApplicationScoped
-public class JournalWriter implements TaskJournal {
+public class JournalWriter implements TaskJournal, DurableJournal {
 
     static final int MAX_ENTRIES_PER_TRANSACTION = 500;
     private static final Duration RETRY_FIRST = Duration.ofMillis(100);
@@ -58,6 +60,7 @@ public class JournalWriter implements TaskJournal {
     private final OutboxRelay relay;
     private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean writing = new AtomicBoolean();
+    private final Queue<CompletableFuture<Void>> idleWaiters = new ConcurrentLinkedQueue<>();
     private final String owner;
     private volatile Consumer<String> takenOver = taskId -> { };
 
@@ -68,7 +71,7 @@ public class JournalWriter implements TaskJournal {
         this.owner = instances.id();
     }
 
-    /** Who hears of a task this instance lost to another (it stops that run). */
+    @Override
     public void onTakenOver(Consumer<String> listener) {
         this.takenOver = listener;
     }
@@ -84,14 +87,32 @@ public class JournalWriter implements TaskJournal {
         return durable;
     }
 
-    /** Entries waiting for the next transaction (a gauge: it grows when the database is slow or away). */
+    @Override
     public int pending() {
         return queue.size();
     }
 
     /** Whether every entry handed over so far is written. */
-    public boolean idle() {
+    private boolean idle() {
         return queue.isEmpty() && !writing.get();
+    }
+
+    @Override
+    public CompletionStage<Void> whenIdle() {
+        CompletableFuture<Void> idle = new CompletableFuture<>();
+        idleWaiters.add(idle);
+        if (idle()) {
+            notifyIdle();
+        }
+        return idle;
+    }
+
+    /** Completes the waiters once nothing is queued or being written (checked again after each write). */
+    private void notifyIdle() {
+        CompletableFuture<Void> waiter;
+        while (idle() && (waiter = idleWaiters.poll()) != null) {
+            waiter.complete(null);
+        }
     }
 
     private void drain() {
@@ -107,6 +128,8 @@ public class JournalWriter implements TaskJournal {
             writing.set(false);
             if (!queue.isEmpty()) {
                 drain();
+            } else {
+                notifyIdle();
             }
             return;
         }
@@ -151,7 +174,7 @@ public class JournalWriter implements TaskJournal {
                 .toList();
         return sql.preparedQuery("""
                         UPDATE tasks SET status = $2, state = $3, updated_at = now()
-                        WHERE task_id = $1 AND owner = $4 AND %s RETURNING task_id""".formatted(TaskStore.UNFINISHED))
+                        WHERE task_id = $1 AND owner = $4 AND %s RETURNING task_id""".formatted(PostgresTaskStore.UNFINISHED))
                 .executeBatch(states)
                 .flatMap(updated -> {
                     Set<String> owned = new HashSet<>();

@@ -2,6 +2,7 @@ package com.miteos.orchestrator.adapter.postgres;
 
 import com.miteos.model.event.Topics;
 import com.miteos.orchestrator.config.OrchestratorConfig;
+import com.miteos.orchestrator.port.journal.EventOutbox;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -31,7 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * journal committed, and on a timer for rows an earlier process left behind.
  */
 @ApplicationScoped
-public class OutboxRelay {
+public class OutboxRelay implements EventOutbox {
 
     /** The advisory lock only the relay takes ("MITEOS" in ASCII). */
     static final long RELAY_LOCK = 0x4d4954454f53L;
@@ -55,7 +56,7 @@ public class OutboxRelay {
         this.batchSize = config.outbox().batchSize();
     }
 
-    /** Publishes what is waiting now, or right after the pass under way. */
+    @Override
     public void wake() {
         wanted.set(true);
         if (!relaying.compareAndSet(false, true)) {
@@ -75,7 +76,7 @@ public class OutboxRelay {
                 });
     }
 
-    /** Whether no row is waiting and no pass is under way. */
+    @Override
     public Uni<Boolean> drained() {
         return pool.query("SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL").execute()
                 .map(rows -> !relaying.get() && rows.iterator().next().getLong("n") == 0);
@@ -118,7 +119,7 @@ public class OutboxRelay {
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build()));
     }
 
-    /** Forgets rows sent longer than {@code retention} ago. */
+    @Override
     public Uni<Integer> prune(Duration retention) {
         return pool.preparedQuery("DELETE FROM outbox WHERE sent_at < now() - make_interval(secs => $1)")
                 .execute(Tuple.of(retention.toMillis() / 1000.0))

@@ -1,9 +1,10 @@
 package com.miteos.orchestrator.adapter.s3;
 
-import com.miteos.orchestrator.application.deploy.DeployFailure;
 import com.miteos.orchestrator.config.OrchestratorConfig;
 import com.miteos.orchestrator.domain.files.StoredFile;
-import com.miteos.orchestrator.domain.run.TaskRun;
+import com.miteos.orchestrator.port.deploy.DeployFailure;
+import com.miteos.orchestrator.port.deploy.DeployTarget;
+import com.miteos.orchestrator.port.deploy.Deliverables;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -22,7 +23,7 @@ import java.util.stream.Collectors;
  * a generated listing of the files.
  */
 @ApplicationScoped
-public class S3Deploy {
+public class S3Deploy implements DeployTarget {
 
     static final String INDEX = "index.html";
 
@@ -38,11 +39,17 @@ public class S3Deploy {
                 .collect(Collectors.toUnmodifiableSet());
     }
 
+    @Override
+    public boolean accepts(String scheme) {
+        return "s3".equals(scheme);
+    }
+
     /**
      * Answers the URL of the deployed index. Only buckets the operator listed are written, and
      * always under the task owner's own {@code <account>/<mode>/} folder.
      */
-    public Uni<String> deploy(TaskRun run, URI target) {
+    @Override
+    public Uni<String> deploy(Deliverables run, URI target) {
         String bucket = target.getHost();
         if (bucket == null || !allowedBuckets.contains(bucket)) {
             return Uni.createFrom().failure(new DeployFailure("deploy_target_refused",
@@ -70,7 +77,7 @@ public class S3Deploy {
                 .map(done -> store.publicUrl(bucket, base + INDEX));
     }
 
-    private static byte[] listing(TaskRun run, List<StoredFile> files) {
+    private static byte[] listing(Deliverables run, List<StoredFile> files) {
         StringBuilder html = new StringBuilder("<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>")
                 .append(escape(run.taskId())).append("</title></head><body>\n<h1>Deliverables of ")
                 .append(escape(run.taskId())).append("</h1>\n<ul>\n");

@@ -10,10 +10,11 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-/** The hosted Brave Search API ({@code /res/v1/web/search}, key in {@code X-Subscription-Token}). */
+/**
+ * The hosted Brave Search API ({@code /res/v1/web/search}, key in {@code X-Subscription-Token});
+ * its URL is {@code miteos.search.brave-url} (default in application.properties).
+ */
 public class BraveSearchProvider extends HttpSearchProvider {
-
-    public static final String DEFAULT_URL = "https://api.search.brave.com/res/v1/web/search";
 
     private final String url;
     private final String apiKey;

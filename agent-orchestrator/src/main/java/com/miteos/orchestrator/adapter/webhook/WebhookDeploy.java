@@ -4,15 +4,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.miteos.orchestrator.adapter.net.FetchRefusal;
+import com.miteos.orchestrator.port.web.FetchRefusal;
 import com.miteos.orchestrator.adapter.net.HostResolver;
 import com.miteos.orchestrator.adapter.net.PinnedRequests;
 import com.miteos.orchestrator.adapter.net.SsrfGuard;
 import com.miteos.orchestrator.adapter.s3.FileStore;
-import com.miteos.orchestrator.application.deploy.DeployFailure;
 import com.miteos.orchestrator.config.OrchestratorConfig;
 import com.miteos.orchestrator.domain.files.StoredFile;
-import com.miteos.orchestrator.domain.run.TaskRun;
+import com.miteos.orchestrator.port.deploy.DeployFailure;
+import com.miteos.orchestrator.port.deploy.DeployTarget;
+import com.miteos.orchestrator.port.deploy.Deliverables;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,7 +42,7 @@ import java.util.concurrent.CompletionStage;
  * limits that class describes.
  */
 @ApplicationScoped
-public class WebhookDeploy {
+public class WebhookDeploy implements DeployTarget {
 
     public static final String SIGNATURE_HEADER = "X-Miteos-Signature";
 
@@ -83,8 +84,14 @@ public class WebhookDeploy {
                 .thenApply(HttpResponse::statusCode);
     }
 
+    @Override
+    public boolean accepts(String scheme) {
+        return "https".equals(scheme) || "http".equals(scheme);
+    }
+
     /** Answers the webhook URL once it accepted the manifest. */
-    public Uni<String> deploy(TaskRun run, URI target) {
+    @Override
+    public Uni<String> deploy(Deliverables run, URI target) {
         String secret = config.webhookSecret().filter(s -> !s.isBlank()).orElseThrow(() -> new DeployFailure(
                 "webhook_not_configured", "This deployment has no webhook signing secret "
                         + "(MITEOS_DEPLOY_WEBHOOK_SECRET), so it does not send webhooks."));
@@ -101,7 +108,7 @@ public class WebhookDeploy {
                 });
     }
 
-    private HttpRequest signedRequest(TaskRun run, HttpRequest.Builder destination, String secret) {
+    private HttpRequest signedRequest(Deliverables run, HttpRequest.Builder destination, String secret) {
         byte[] body = manifest(run);
         long timestamp = Instant.now().getEpochSecond();
         try {
@@ -129,7 +136,7 @@ public class WebhookDeploy {
         }
     }
 
-    private byte[] manifest(TaskRun run) {
+    private byte[] manifest(Deliverables run) {
         ObjectNode manifest = json.createObjectNode();
         manifest.put("task_id", run.taskId());
         manifest.put("deployed_at", Instant.now().toString());

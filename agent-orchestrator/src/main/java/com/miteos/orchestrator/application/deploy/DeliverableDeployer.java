@@ -4,17 +4,20 @@ import com.miteos.model.task.Deployment;
 import com.miteos.model.task.PendingAction;
 import com.miteos.model.task.TaskConfig;
 import com.miteos.model.task.TaskError;
-import com.miteos.orchestrator.adapter.s3.S3Deploy;
-import com.miteos.orchestrator.adapter.webhook.WebhookDeploy;
 import com.miteos.orchestrator.domain.files.StoredFile;
 import com.miteos.orchestrator.domain.run.AutonomyPolicy;
 import com.miteos.orchestrator.domain.run.TaskRun;
+import com.miteos.orchestrator.port.deploy.DeployFailure;
+import com.miteos.orchestrator.port.deploy.DeployTarget;
+import com.miteos.orchestrator.port.deploy.Deliverables;
+import io.quarkus.arc.All;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.List;
 
 /**
  * Publishes a finished task's deliverables to its {@code deploy_target} when it asked for
@@ -25,12 +28,11 @@ import java.net.URISyntaxException;
 @ApplicationScoped
 public class DeliverableDeployer {
 
-    private final S3Deploy s3;
-    private final WebhookDeploy webhook;
+    private final List<DeployTarget> targets;
 
-    public DeliverableDeployer(S3Deploy s3, WebhookDeploy webhook) {
-        this.s3 = s3;
-        this.webhook = webhook;
+    /** @param targets every kind of target this deployment publishes to (s3://, https:// webhooks) */
+    public DeliverableDeployer(@All List<DeployTarget> targets) {
+        this.targets = List.copyOf(targets);
     }
 
     public Uni<Void> deployIfAsked(TaskRun run) {
@@ -74,11 +76,10 @@ public class DeliverableDeployer {
             return Uni.createFrom().failure(new DeployFailure("deploy_target_invalid", "Not a URI: " + target));
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme();
-        return switch (scheme) {
-            case "s3" -> s3.deploy(run, uri);
-            case "https", "http" -> Uni.createFrom().deferred(() -> webhook.deploy(run, uri));
-            default -> Uni.createFrom().failure(new DeployFailure("deploy_target_invalid",
-                    "Deploy targets are s3://bucket/prefix or https:// webhooks."));
-        };
+        Deliverables deliverables = new Deliverables(run.taskId(), run.accountId(), run.mode(), run.files());
+        return targets.stream().filter(t -> t.accepts(scheme)).findFirst()
+                .map(t -> Uni.createFrom().deferred(() -> t.deploy(deliverables, uri)))
+                .orElseGet(() -> Uni.createFrom().failure(new DeployFailure("deploy_target_invalid",
+                        "Deploy targets are s3://bucket/prefix or https:// webhooks.")));
     }
 }

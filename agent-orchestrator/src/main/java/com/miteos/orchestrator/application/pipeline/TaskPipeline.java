@@ -10,7 +10,7 @@ import com.miteos.orchestrator.domain.run.TaskRun;
 import com.miteos.orchestrator.domain.run.WorkItem;
 import com.miteos.orchestrator.port.llm.ModelProvider;
 import com.miteos.orchestrator.port.llm.ModelPurpose;
-import com.miteos.orchestrator.port.llm.ModelRouter;
+import com.miteos.orchestrator.port.llm.ModeProviders;
 import com.miteos.orchestrator.port.search.SearchProvider;
 import com.miteos.orchestrator.port.tools.ToolContext;
 import com.miteos.orchestrator.port.tools.ToolNames;
@@ -54,22 +54,22 @@ public class TaskPipeline {
 
     private final Planner planner;
     private final AgentLoop loop;
-    private final ModelRouter router;
+    private final ModeProviders providers;
     private final WriteFileTool writeFile;
     private final DeliverableDeployer deployer;
 
-    public TaskPipeline(Planner planner, AgentLoop loop, ModelRouter router, WriteFileTool writeFile,
+    public TaskPipeline(Planner planner, AgentLoop loop, ModeProviders providers, WriteFileTool writeFile,
             DeliverableDeployer deployer) {
         this.planner = planner;
         this.loop = loop;
-        this.router = router;
+        this.providers = providers;
         this.writeFile = writeFile;
         this.deployer = deployer;
     }
 
     public Uni<Void> execute(TaskRun run) {
-        ModelProvider model = router.model(run.mode());
-        SearchProvider search = router.search(run.mode());
+        ModelProvider model = providers.model(run.mode());
+        SearchProvider search = providers.search(run.mode());
         if (run.isFinished()) {
             return Uni.createFrom().voidItem();
         }

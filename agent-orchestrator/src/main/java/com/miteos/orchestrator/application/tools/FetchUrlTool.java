@@ -2,16 +2,14 @@ package com.miteos.orchestrator.application.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.miteos.model.task.Mode;
-import com.miteos.orchestrator.adapter.net.FetchRefusal;
-import com.miteos.orchestrator.adapter.net.FetchedPage;
-import com.miteos.orchestrator.adapter.net.SsrfGuard;
-import com.miteos.orchestrator.adapter.net.UrlFetcher;
-import com.miteos.orchestrator.adapter.net.UrlFetcherProducer;
 import com.miteos.orchestrator.port.tools.AgentTool;
 import com.miteos.orchestrator.port.tools.ToolArguments;
 import com.miteos.orchestrator.port.tools.ToolContext;
 import com.miteos.orchestrator.port.tools.ToolFailure;
 import com.miteos.orchestrator.port.tools.ToolNames;
+import com.miteos.orchestrator.port.web.FetchRefusal;
+import com.miteos.orchestrator.port.web.FetchedPage;
+import com.miteos.orchestrator.port.web.PageFetcher;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import io.smallrye.mutiny.Uni;
@@ -24,9 +22,9 @@ import java.util.regex.Pattern;
  * {@code fetch_url}: reads a public web page for an agent, as text.
  *
  * <p>The URL comes from a model, and models follow instructions found in the pages they read,
- * so every URL is treated as hostile: the {@link SsrfGuard} keeps agents away from loopback,
+ * so every URL is treated as hostile: the {@link PageFetcher} keeps agents away from loopback,
  * private, link-local and metadata addresses (checked after DNS resolution and again on every
- * redirect) and the {@link UrlFetcher} bounds time and size. Every refusal comes back to the
+ * redirect) and bounds time and size (adapter/net: an SSRF guard and a pinned HTTP client). Every refusal comes back to the
  * model as a {@link ToolFailure} it can read and work around; nothing is thrown past the loop.
  *
  * <p>Only live tasks get this tool. Sandbox tasks promise to run offline and deterministically
@@ -57,10 +55,10 @@ public class FetchUrlTool implements AgentTool {
                     .build())
             .build();
 
-    private final UrlFetcher fetcher;
+    private final PageFetcher fetcher;
 
-    /** @param fetcher the production one comes from {@link UrlFetcherProducer}; tests build their own */
-    public FetchUrlTool(UrlFetcher fetcher) {
+    /** @param fetcher the production one is adapter/net's SSRF-safe fetcher; tests build their own */
+    public FetchUrlTool(PageFetcher fetcher) {
         this.fetcher = fetcher;
     }
 

@@ -1,6 +1,7 @@
 package com.miteos.orchestrator.adapter.net;
 
-import com.miteos.orchestrator.adapter.net.FetchRefusal.Reason;
+import com.miteos.orchestrator.port.web.FetchRefusal;
+import com.miteos.orchestrator.port.web.FetchRefusal.Reason;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

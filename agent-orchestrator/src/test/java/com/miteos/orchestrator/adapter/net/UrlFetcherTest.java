@@ -1,6 +1,8 @@
 package com.miteos.orchestrator.adapter.net;
 
-import com.miteos.orchestrator.adapter.net.FetchRefusal.Reason;
+import com.miteos.orchestrator.port.web.FetchedPage;
+import com.miteos.orchestrator.port.web.FetchRefusal;
+import com.miteos.orchestrator.port.web.FetchRefusal.Reason;
 import io.smallrye.mutiny.Uni;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -134,7 +134,7 @@ class WebhookDeploySsrfTest {
     private Deployment deploy(String target) {
         TaskRun run = new TaskRun("task_ssrf", "acct_test", Mode.LIVE, "p", new TaskConfig(1, 90, true, target, null),
                 TaskJournal.events(event -> { }));
-        new DeliverableDeployer(null, webhook).deployIfAsked(run).await().atMost(Duration.ofSeconds(10));
+        new DeliverableDeployer(List.of(webhook)).deployIfAsked(run).await().atMost(Duration.ofSeconds(10));
         return run.deployment().orElseThrow();
     }
 

@@ -71,7 +71,7 @@ class WebhookRebindingTest {
         TaskRun run = new TaskRun("task_rebind", "acct_test", Mode.LIVE, "p", new TaskConfig(1, 90, true, target, null),
                 TaskJournal.events(event -> { }));
 
-        new DeliverableDeployer(null, webhook).deployIfAsked(run).await().atMost(Duration.ofSeconds(30));
+        new DeliverableDeployer(List.of(webhook)).deployIfAsked(run).await().atMost(Duration.ofSeconds(30));
 
         Deployment outcome = run.deployment().orElseThrow();
         assertThat(outcome.status()).as("deployment error: %s", outcome.error()).isEqualTo(Deployment.SUCCEEDED);

@@ -15,8 +15,9 @@ import com.miteos.model.task.SandboxOutcome;
 import com.miteos.model.task.TaskConfig;
 import com.miteos.model.task.TaskStatus;
 import com.miteos.orchestrator.PublishedEvents;
-import com.miteos.orchestrator.adapter.postgres.JournalWriter;
+import com.miteos.orchestrator.port.journal.DurableJournal;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import io.smallrye.reactive.messaging.memory.InMemorySink;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -54,13 +55,19 @@ class ResumeTest {
     InMemoryConnector connector;
 
     @Inject
-    TaskSupervisor supervisor;
+    TaskCommandHandler commands;
+
+    @Inject
+    TaskRecovery recovery;
+
+    @Inject
+    RunningTasks running;
 
     @Inject
     Pool pool;
 
     @Inject
-    JournalWriter journal;
+    DurableJournal journal;
 
     private InMemorySink<String> status;
     private InMemorySink<String> deliverables;
@@ -80,7 +87,7 @@ class ResumeTest {
         awaitCheckpoints(task, 2);
         crash(task);
         orphan(task);
-        supervisor.watchdog();
+        recovery.watchdog();
 
         TaskStatusChanged last = awaitTerminal(task);
         assertThat(last.status()).isEqualTo(TaskStatus.COMPLETE);
@@ -107,9 +114,9 @@ class ResumeTest {
         List<TaskStatusChanged> before = statuses(task);
         TaskStatusChanged atCrash = before.get(before.size() - 1);
 
-        supervisor.cancel(task).await().atMost(Duration.ofSeconds(10));
+        commands.cancel(task).await().atMost(Duration.ofSeconds(10));
         orphan(task);
-        supervisor.watchdog();
+        recovery.watchdog();
 
         TaskStatusChanged last = awaitTerminal(task);
         assertThat(last.status()).isEqualTo(TaskStatus.CANCELLED);
@@ -127,7 +134,7 @@ class ResumeTest {
         pool.preparedQuery("UPDATE tasks SET resumes = $2 WHERE task_id = $1")
                 .execute(Tuple.of(task, MAX_RESUMES)).await().indefinitely();
         orphan(task);
-        supervisor.watchdog();
+        recovery.watchdog();
 
         TaskStatusChanged last = awaitTerminal(task);
         assertThat(last.status()).isEqualTo(TaskStatus.FAILED);
@@ -147,7 +154,7 @@ class ResumeTest {
         pool.preparedQuery("UPDATE tasks SET owner = 'another-instance' WHERE task_id = $1")
                 .execute(Tuple.of(task)).await().indefinitely();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> !supervisor.isRunning(task));
+        await().atMost(Duration.ofSeconds(10)).until(() -> running.find(task).isEmpty());
         String state = storedState(task);
         int published = statuses(task).size();
         // Nothing may change any more: once the first look after the delay holds, it holds; if it never
@@ -190,13 +197,13 @@ class ResumeTest {
      * the same instance that resumes the task it would pass the journal's owner check.
      */
     private void crash(String task) {
-        supervisor.forget(task);
-        await().atMost(Duration.ofSeconds(10)).until(journal::idle);
+        running.forget(task);
+        Uni.createFrom().completionStage(journal.whenIdle()).await().atMost(Duration.ofSeconds(10));
     }
 
     /**
      * The dead orchestrator's tasks become orphans: their owner no longer heartbeats. Only now
-     * may a watchdog pass (the test's, or the supervisor's own timer) resume the task, so a test
+     * may a watchdog pass (the test's, or the supervisor clock's) resume the task, so a test
      * sets up what the resume must find (a cancel, a resume count) before calling this.
      */
     private void orphan(String task) {

@@ -7,7 +7,7 @@ import com.miteos.model.task.Mode;
 import com.miteos.model.task.TaskConfig;
 import com.miteos.orchestrator.adapter.net.CountingListener;
 import com.miteos.orchestrator.adapter.net.FetchLimits;
-import com.miteos.orchestrator.adapter.net.FetchedPage;
+import com.miteos.orchestrator.port.web.FetchedPage;
 import com.miteos.orchestrator.adapter.net.PinnedHttp;
 import com.miteos.orchestrator.adapter.net.SsrfGuard;
 import com.miteos.orchestrator.adapter.net.SsrfPayloads;

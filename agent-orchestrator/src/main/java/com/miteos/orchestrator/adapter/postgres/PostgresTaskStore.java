@@ -8,6 +8,7 @@ import com.miteos.model.event.EventPayload;
 import com.miteos.model.event.TaskCreated;
 import com.miteos.orchestrator.domain.run.Checkpoint;
 import com.miteos.orchestrator.domain.run.RunState;
+import com.miteos.orchestrator.port.journal.TaskStore;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -26,24 +27,20 @@ import java.util.Set;
 
 /**
  * The orchestrator's tasks in its own PostgreSQL database: accepting them, durable commands,
- * and finding the ones to resume. Changes made while a task runs go through the
+ * and finding the ones to resume ({@link TaskStore}). Changes made while a task runs go through the
  * {@link JournalWriter}.
  */
 @ApplicationScoped
-public class TaskStore {
+public class PostgresTaskStore implements TaskStore {
 
     static final String UNFINISHED = "status NOT IN ('complete', 'failed', 'cancelled')";
 
     private final Pool pool;
     private final ObjectMapper json;
 
-    public TaskStore(Pool pool, ObjectMapper json) {
+    public PostgresTaskStore(Pool pool, ObjectMapper json) {
         this.pool = pool;
         this.json = json;
-    }
-
-    /** What accepting a task found: whether it is new here, and the commands that came before it. */
-    public record Intake(boolean accepted, boolean cancelled, boolean paused) {
     }
 
     /**
@@ -51,6 +48,7 @@ public class TaskStore {
      * before is not accepted again. Cancels and pauses that arrived first are taken with it, in
      * the same transaction.
      */
+    @Override
     public Uni<Intake> accept(EventEnvelope<TaskCreated> created, String owner) {
         return pool.withTransaction(sql -> sql.preparedQuery("""
                         INSERT INTO tasks (task_id, account_id, mode, created_event, status, owner)
@@ -81,6 +79,7 @@ public class TaskStore {
      * Records a cancel before it is acknowledged, so it outlives any crash: on the task when it is
      * known here, otherwise for when it arrives. Answers whether the task is known.
      */
+    @Override
     public Uni<Boolean> requestCancel(String taskId) {
         return pool.withTransaction(sql -> sql.preparedQuery(
                         "UPDATE tasks SET cancel_requested = true, updated_at = now() WHERE task_id = $1")
@@ -93,6 +92,7 @@ public class TaskStore {
     }
 
     /** Remembers a pause for a task not known here yet. Answers false when the task is known after all. */
+    @Override
     public Uni<Boolean> rememberEarlyPause(String taskId) {
         return pool.withTransaction(sql -> sql.preparedQuery("SELECT 1 FROM tasks WHERE task_id = $1")
                 .execute(Tuple.of(taskId))
@@ -103,17 +103,13 @@ public class TaskStore {
                         .execute(Tuple.of(taskId)).replaceWith(true)));
     }
 
-    /** An unfinished task as stored, with its agents' checkpoints, ready to go on. */
-    public record StoredTask(EventEnvelope<TaskCreated> created, RunState state, List<Checkpoint> checkpoints,
-            boolean cancelRequested, int resumes) {
-    }
-
     /**
      * Claims unfinished tasks that no live instance runs: owned by nobody, or by an instance that
      * stopped heartbeating longer than {@code ownerTimeout} ago, and, at start only
      * ({@code includeOwn}), by {@code owner} itself (an earlier process of it). Tasks in
      * {@code here} are skipped. Each claim counts as a resume.
      */
+    @Override
     public Uni<List<StoredTask>> claimOrphans(String owner, Duration ownerTimeout, Set<String> here, int limit,
             boolean includeOwn) {
         return pool.withTransaction(sql -> sql.preparedQuery("""

@@ -33,11 +33,11 @@ import static org.awaitility.Awaitility.await;
 /**
  * The task time limit ({@code miteos.agents.task-timeout}, 30 minutes in tests): a task that
  * worked longer fails with {@code time_limit_exceeded}, and time spent paused does not count.
- * Rather than wait half an hour, the test asks the supervisor's time-limit check what it makes
- * of a moment past the limit; the check is the one the supervisor runs every second.
+ * Rather than wait half an hour, the test asks the time-limit check what it makes of a moment
+ * past the limit; the check is the one the supervisor clock runs every second.
  */
 @QuarkusTest
-class TaskTimeLimitTest {
+class TaskTimeLimitsTest {
 
     static final String PROMPT =
             "Research the top 5 open-source vector databases and produce a comparison report as a Markdown file.";
@@ -47,7 +47,7 @@ class TaskTimeLimitTest {
     InMemoryConnector connector;
 
     @Inject
-    TaskSupervisor supervisor;
+    TaskTimeLimits limits;
 
     @Inject
     OrchestratorConfig config;
@@ -59,18 +59,18 @@ class TaskTimeLimitTest {
         String task = submit(new SandboxConfig(1_000, SandboxOutcome.COMPLETE));
         await().atMost(Duration.ofSeconds(30)).until(() -> statusesOf(task).contains(TaskStatus.RUNNING));
 
-        supervisor.enforceTimeLimits(Instant.now());
+        limits.enforce(Instant.now());
         command(task, new TaskPauseRequested(TaskPauseRequested.CLIENT_REQUEST));
         await().atMost(Duration.ofSeconds(30)).until(() -> statusesOf(task).contains(TaskStatus.PAUSED));
         // Past the limit, but all of that time paused: the task lives on, as its resume shows.
-        supervisor.enforceTimeLimits(Instant.now().plus(limit).plusSeconds(60));
+        limits.enforce(Instant.now().plus(limit).plusSeconds(60));
         command(task, new TaskResumeRequested(null));
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             List<TaskStatus> statuses = statusesOf(task);
             return statuses.subList(statuses.lastIndexOf(TaskStatus.PAUSED), statuses.size())
                     .contains(TaskStatus.RUNNING);
         });
-        supervisor.enforceTimeLimits(Instant.now().plus(limit).plusSeconds(60));
+        limits.enforce(Instant.now().plus(limit).plusSeconds(60));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> last(task).status().isTerminal());
         TaskStatusChanged last = last(task);

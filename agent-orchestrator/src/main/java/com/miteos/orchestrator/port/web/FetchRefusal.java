@@ -1,4 +1,4 @@
-package com.miteos.orchestrator.adapter.net;
+package com.miteos.orchestrator.port.web;
 
 /**
  * Why a URL was not (or not completely) fetched, in words a model can act on. Messages never

@@ -1,4 +1,4 @@
-package com.miteos.orchestrator.adapter.net;
+package com.miteos.orchestrator.port.web;
 
 /**
  * A fetched page, reduced to text a model can read.

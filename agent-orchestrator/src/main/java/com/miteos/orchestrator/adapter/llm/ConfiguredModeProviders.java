@@ -5,7 +5,7 @@ import com.miteos.orchestrator.adapter.llm.sandbox.SandboxCorpus;
 import com.miteos.orchestrator.adapter.llm.sandbox.SandboxModel;
 import com.miteos.orchestrator.adapter.llm.sandbox.SandboxSearchProvider;
 import com.miteos.orchestrator.port.llm.ModelProvider;
-import com.miteos.orchestrator.port.llm.ModelRouter;
+import com.miteos.orchestrator.port.llm.ModeProviders;
 import com.miteos.orchestrator.port.search.SearchProvider;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.miteos.orchestrator.adapter.llm.live.LiveModelProvider;
@@ -23,14 +23,14 @@ import jakarta.enterprise.context.ApplicationScoped;
  * fail promptly with {@code model_not_configured} rather than hang.
  */
 @ApplicationScoped
-public class ConfiguredModelRouter implements ModelRouter {
+public class ConfiguredModeProviders implements ModeProviders {
 
     private final ModelProvider sandboxModel;
     private final SearchProvider sandboxSearch;
     private final ModelProvider liveModel;
     private final SearchProvider liveSearch;
 
-    public ConfiguredModelRouter(OrchestratorConfig config, ObjectMapper json, Vertx vertx) {
+    public ConfiguredModeProviders(OrchestratorConfig config, ObjectMapper json, Vertx vertx) {
         SandboxCorpus corpus = SandboxCorpus.bundled();
         this.sandboxModel = new SandboxModel(corpus);
         this.sandboxSearch = new SandboxSearchProvider(corpus);

@@ -7,7 +7,7 @@ import com.miteos.orchestrator.port.search.SearchProvider;
  * Chooses the model and search provider for a task's mode: sandbox tasks get the deterministic
  * sandbox model and the offline corpus; live tasks get the configured real ones.
  */
-public interface ModelRouter {
+public interface ModeProviders {
 
     /** The model for this mode, or a failed call with code {@code model_not_configured}. */
     ModelProvider model(Mode mode);

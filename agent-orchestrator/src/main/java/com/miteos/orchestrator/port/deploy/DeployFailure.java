@@ -1,4 +1,4 @@
-package com.miteos.orchestrator.application.deploy;
+package com.miteos.orchestrator.port.deploy;
 
 /** A deploy that did not happen; {@code code} and the message end up in the task's {@code deployment.error}. */
 public class DeployFailure extends RuntimeException {

@@ -1,6 +1,7 @@
 package com.miteos.orchestrator.adapter.postgres;
 
 import com.miteos.orchestrator.config.OrchestratorConfig;
+import com.miteos.orchestrator.port.journal.InstanceRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -18,20 +19,22 @@ import java.util.Set;
  * for dead, and its unfinished tasks are resumed by another (or by itself, restarted).
  */
 @ApplicationScoped
-public class InstanceRegistry {
+public class PostgresInstanceRegistry implements InstanceRegistry {
 
     private final Pool pool;
     private final String id;
 
-    public InstanceRegistry(Pool pool, OrchestratorConfig config) {
+    public PostgresInstanceRegistry(Pool pool, OrchestratorConfig config) {
         this.pool = pool;
-        this.id = config.recovery().instanceId().filter(name -> !name.isBlank()).orElseGet(InstanceRegistry::hostName);
+        this.id = config.recovery().instanceId().filter(name -> !name.isBlank()).orElseGet(PostgresInstanceRegistry::hostName);
     }
 
+    @Override
     public String id() {
         return id;
     }
 
+    @Override
     public Uni<Void> heartbeat() {
         return pool.preparedQuery("""
                         INSERT INTO instances (instance_id) VALUES ($1)
@@ -40,18 +43,20 @@ public class InstanceRegistry {
     }
 
     /** Leaves the registry on shutdown: this instance's tasks may be taken over at once. */
+    @Override
     public Uni<Void> leave() {
         return pool.preparedQuery("DELETE FROM instances WHERE instance_id = $1").execute(Tuple.of(id))
                 .replaceWithVoid();
     }
 
     /** Which of the tasks running here have a cancel recorded (by whichever instance read it). */
+    @Override
     public Uni<List<String>> cancelledHere(Set<String> running) {
         if (running.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
         return pool.preparedQuery("SELECT task_id FROM tasks WHERE task_id = ANY($1) AND cancel_requested AND "
-                        + TaskStore.UNFINISHED)
+                        + PostgresTaskStore.UNFINISHED)
                 .execute(Tuple.of(running.toArray(String[]::new)))
                 .map(rows -> {
                     List<String> ids = new ArrayList<>();

@@ -1,0 +1,80 @@
+package com.miteos.orchestrator.application.supervisor;
+
+import com.miteos.orchestrator.domain.run.TaskRun;
+import com.miteos.orchestrator.port.journal.DurableJournal;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The tasks this instance holds: the runs it has (running, or held until the command catch-up),
+ * and the ids of tasks being accepted or resumed right now, which no other path may take up at
+ * the same time.
+ */
+@ApplicationScoped
+public class RunningTasks {
+
+    private final Map<String, TaskRun> runs = new ConcurrentHashMap<>();
+    private final Set<String> here = ConcurrentHashMap.newKeySet();
+
+    public RunningTasks(DurableJournal journal, MeterRegistry metrics) {
+        journal.onTakenOver(this::forget);
+        metrics.gauge("miteos.orchestrator.runs.active", runs, Map::size);
+    }
+
+    /** Takes a task id for this instance; false when it is here already (a redelivery, a second claim). */
+    boolean hold(String taskId) {
+        return here.add(taskId);
+    }
+
+    /** Gives a task id up again: the task was not taken on, or it ended here. */
+    void release(String taskId) {
+        here.remove(taskId);
+    }
+
+    /** The ids held here, running or not: claims skip them. */
+    Set<String> held() {
+        return Set.copyOf(here);
+    }
+
+    void add(TaskRun run) {
+        runs.put(run.taskId(), run);
+    }
+
+    /** The run of a task, when it is here. */
+    Optional<TaskRun> find(String taskId) {
+        return Optional.ofNullable(runs.get(taskId));
+    }
+
+    Set<String> runningIds() {
+        return Set.copyOf(runs.keySet());
+    }
+
+    Collection<TaskRun> runs() {
+        return List.copyOf(runs.values());
+    }
+
+    /** A run ended here (or had nothing left to do): the task is no longer held. */
+    void ended(String taskId) {
+        runs.remove(taskId);
+        here.remove(taskId);
+    }
+
+    /**
+     * Drops a run from this process as if the process had died on the spot: nothing more of it is
+     * recorded. Used when another instance took the task over.
+     */
+    void forget(String taskId) {
+        TaskRun run = runs.remove(taskId);
+        if (run != null) {
+            run.suspend();
+        }
+        here.remove(taskId);
+    }
+}

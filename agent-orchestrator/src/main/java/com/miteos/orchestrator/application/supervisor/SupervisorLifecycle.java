@@ -1,0 +1,43 @@
+package com.miteos.orchestrator.application.supervisor;
+
+import com.miteos.orchestrator.port.journal.DurableJournal;
+import com.miteos.orchestrator.port.journal.InstanceRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * Starts and stops the supervisor with the process: at start, recovery of unfinished tasks and
+ * the timers; at shutdown, the timers stop first and then the drain.
+ */
+@ApplicationScoped
+public class SupervisorLifecycle {
+
+    private final TaskRecovery recovery;
+    private final SupervisorClock clock;
+    private final ShutdownDrain drain;
+    private final InstanceRegistry instances;
+
+    public SupervisorLifecycle(TaskRecovery recovery, SupervisorClock clock, ShutdownDrain drain,
+            InstanceRegistry instances, DurableJournal journal, MeterRegistry metrics) {
+        this.recovery = recovery;
+        this.clock = clock;
+        this.drain = drain;
+        this.instances = instances;
+        metrics.gauge("miteos.orchestrator.journal.pending", journal, DurableJournal::pending);
+    }
+
+    void startUp(@Observes StartupEvent startup) {
+        recovery.recoverAtStart();
+        clock.start();
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        clock.stop();
+        int suspended = drain.drain();
+        Log.infof("orchestrator %s stopped; %d task(s) suspended, to be resumed", instances.id(), suspended);
+    }
+}

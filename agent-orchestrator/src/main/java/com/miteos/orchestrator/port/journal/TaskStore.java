@@ -1,0 +1,52 @@
+package com.miteos.orchestrator.port.journal;
+
+import com.miteos.model.event.EventEnvelope;
+import com.miteos.model.event.TaskCreated;
+import com.miteos.orchestrator.domain.run.Checkpoint;
+import com.miteos.orchestrator.domain.run.RunState;
+import io.smallrye.mutiny.Uni;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The orchestrator's durable record of its tasks: accepting them, durable commands, and finding
+ * the ones to resume. Changes made while a task runs go through the journal instead.
+ */
+public interface TaskStore {
+
+    /** What accepting a task found: whether it is new here, and the commands that came before it. */
+    record Intake(boolean accepted, boolean cancelled, boolean paused) {
+    }
+
+    /** An unfinished task as stored, with its agents' checkpoints, ready to go on. */
+    record StoredTask(EventEnvelope<TaskCreated> created, RunState state, List<Checkpoint> checkpoints,
+            boolean cancelRequested, int resumes) {
+    }
+
+    /**
+     * Accepts a task from its {@code task.created} event, owned by {@code owner}; a task seen
+     * before is not accepted again. Cancels and pauses that arrived first are taken with it,
+     * atomically.
+     */
+    Uni<Intake> accept(EventEnvelope<TaskCreated> created, String owner);
+
+    /**
+     * Records a cancel before it is acknowledged, so it outlives any crash: on the task when it is
+     * known here, otherwise for when it arrives. Answers whether the task is known.
+     */
+    Uni<Boolean> requestCancel(String taskId);
+
+    /** Remembers a pause for a task not known here yet. Answers false when the task is known after all. */
+    Uni<Boolean> rememberEarlyPause(String taskId);
+
+    /**
+     * Claims unfinished tasks that no live instance runs: owned by nobody, or by an instance that
+     * stopped heartbeating longer than {@code ownerTimeout} ago, and, at start only
+     * ({@code includeOwn}), by {@code owner} itself (an earlier process of it). Tasks in
+     * {@code here} are skipped. Each claim counts as a resume.
+     */
+    Uni<List<StoredTask>> claimOrphans(String owner, Duration ownerTimeout, Set<String> here, int limit,
+            boolean includeOwn);
+}
