@@ -712,7 +712,8 @@ public final class TaskRun {
         return journal.record(entry);
     }
 
-    private RunState state() {
+    /** The state a record of the run writes now. */
+    RunState state() {
         return new RunState(status, statusBeforePause, sequence, plan, planApproved, deployApproved,
                 List.copyOf(agents.values()), List.copyOf(files.values()), Map.copyOf(filesByCall),
                 filesBeforeSynthesis, cost, tokens, error, statusDetail, deployment, pausedByUser, pendingApproval,
