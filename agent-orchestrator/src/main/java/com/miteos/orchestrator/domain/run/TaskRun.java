@@ -17,7 +17,7 @@ import com.miteos.model.task.TaskError;
 import com.miteos.model.task.TaskStatus;
 import com.miteos.orchestrator.domain.files.FileNames;
 import com.miteos.orchestrator.domain.files.StoredFile;
-import com.miteos.orchestrator.port.journal.TaskJournal;
+import com.miteos.orchestrator.domain.run.RunJournal;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 
@@ -56,7 +56,7 @@ public final class TaskRun {
     private final Mode mode;
     private final String prompt;
     private final TaskConfig config;
-    private final TaskJournal journal;
+    private final RunJournal journal;
 
     private TaskStatus status = TaskStatus.PENDING;
     private List<WorkItem> plan;
@@ -92,7 +92,7 @@ public final class TaskRun {
     private boolean suspended;
     private boolean endRecorded;
 
-    public TaskRun(String taskId, String accountId, Mode mode, String prompt, TaskConfig config, TaskJournal journal) {
+    public TaskRun(String taskId, String accountId, Mode mode, String prompt, TaskConfig config, RunJournal journal) {
         this.taskId = taskId;
         this.accountId = accountId;
         this.mode = mode;
@@ -103,7 +103,7 @@ public final class TaskRun {
 
     /** A run that goes on from its last recorded state and agent checkpoints. */
     public static TaskRun restore(String taskId, String accountId, Mode mode, String prompt, TaskConfig config,
-            TaskJournal journal, RunState state, List<Checkpoint> checkpoints) {
+            RunJournal journal, RunState state, List<Checkpoint> checkpoints) {
         TaskRun run = new TaskRun(taskId, accountId, mode, prompt, config, journal);
         if (state != null) {
             run.load(state);

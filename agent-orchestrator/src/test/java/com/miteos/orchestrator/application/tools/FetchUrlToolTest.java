@@ -16,7 +16,7 @@ import com.miteos.orchestrator.adapter.net.StandInSite;
 import com.miteos.orchestrator.adapter.net.TestDns;
 import com.miteos.orchestrator.adapter.net.UrlFetcher;
 import com.miteos.orchestrator.domain.run.TaskRun;
-import com.miteos.orchestrator.port.journal.TaskJournal;
+import com.miteos.orchestrator.domain.run.RunJournals;
 import com.miteos.orchestrator.port.tools.ToolContext;
 import com.miteos.orchestrator.port.tools.ToolFailure;
 import com.miteos.orchestrator.port.tools.ToolNames;
@@ -70,7 +70,7 @@ class FetchUrlToolTest {
 
     private static ToolContext context(Mode mode) {
         TaskRun run = new TaskRun("tsk_fetch", "acc_fetch", mode, "read a page", new TaskConfig(3, 50, false, null, null),
-                TaskJournal.events(event -> { }));
+                RunJournals.discard());
         return new ToolContext(run, "agt_fetch", null);
     }
 

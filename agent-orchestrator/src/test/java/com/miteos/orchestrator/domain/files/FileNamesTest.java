@@ -3,7 +3,7 @@ package com.miteos.orchestrator.domain.files;
 import com.miteos.model.task.Mode;
 import com.miteos.model.task.TaskConfig;
 import com.miteos.orchestrator.domain.run.TaskRun;
-import com.miteos.orchestrator.port.journal.TaskJournal;
+import com.miteos.orchestrator.domain.run.RunJournals;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -80,7 +80,7 @@ class FileNamesTest {
     @Test
     void aTaskCannotWriteMoreFilesOrBytesThanItsLimits() {
         TaskRun run = new TaskRun("task_limits", "acct_test", Mode.TEST, "p", new TaskConfig(1, 90, false, null, null),
-                TaskJournal.events(event -> { }));
+                RunJournals.discard());
 
         assertThat(run.reserveFile("a.md", 600, 2, 1_000).granted()).isTrue();
         assertThat(run.reserveFile("b.md", 600, 2, 1_000).refusal()).contains("1000 bytes");
@@ -92,7 +92,7 @@ class FileNamesTest {
     @Test
     void aToolCallRepeatedAfterACrashGetsTheNameItWasGivenNotANewOne() {
         TaskRun run = new TaskRun("task_repeat", "acct_test", Mode.TEST, "p", new TaskConfig(1, 90, false, null, null),
-                TaskJournal.events(event -> { }));
+                RunJournals.discard());
 
         assertThat(run.reserveFile("report.md", 100, 5, 1_000, "call_1").name()).isEqualTo("report.md");
         assertThat(run.reserveFile("report.md", 100, 5, 1_000, "call_1").name()).isEqualTo("report.md");

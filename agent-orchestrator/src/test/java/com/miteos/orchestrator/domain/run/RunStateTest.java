@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.miteos.model.task.Mode;
 import com.miteos.model.task.TaskConfig;
 import com.miteos.model.task.TaskStatus;
-import com.miteos.orchestrator.port.journal.TaskJournal;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -24,7 +23,7 @@ class RunStateTest {
                  "started_at_ms":1795886104581}""", RunState.class);
 
         TaskRun run = TaskRun.restore("task_old", "acct_test", Mode.TEST, "p", new TaskConfig(1, 90, false, null, null),
-                TaskJournal.events(event -> { }), old, List.of());
+                RunJournals.discard(), old, List.of());
 
         assertThat(run.status()).isEqualTo(TaskStatus.RUNNING);
         assertThat(run.cost()).isEqualByComparingTo("0.0123");
@@ -36,7 +35,7 @@ class RunStateTest {
     @Test
     void aStateSurvivesItsOwnJsonForm() throws Exception {
         TaskRun run = new TaskRun("task_round", "acct_test", Mode.TEST, "p", new TaskConfig(1, 90, false, null, null),
-                TaskJournal.events(event -> { }));
+                RunJournals.discard());
         RunState[] written = new RunState[1];
         TaskRun recorded = new TaskRun("task_round", "acct_test", Mode.TEST, "p",
                 new TaskConfig(1, 90, false, null, null), entry -> {

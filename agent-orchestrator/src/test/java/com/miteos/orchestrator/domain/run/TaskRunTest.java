@@ -7,7 +7,6 @@ import com.miteos.model.task.PendingAction;
 import com.miteos.model.task.StatusDetail;
 import com.miteos.model.task.TaskConfig;
 import com.miteos.model.task.TaskStatus;
-import com.miteos.orchestrator.port.journal.TaskJournal;
 import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +22,7 @@ class TaskRunTest {
 
     private final List<EventEnvelope<?>> events = new ArrayList<>();
     private final TaskRun run = new TaskRun("task_run_test", "acct_test", Mode.TEST, "p",
-            new TaskConfig(2, 50, false, null, null), TaskJournal.events(events::add));
+            new TaskConfig(2, 50, false, null, null), RunJournals.events(events::add));
 
     @Test
     void cancellingOneWaiterAtThePauseReleasesNoOther() {
