@@ -54,7 +54,7 @@ public class S3Deploy {
                     "A deploy prefix may hold letters, digits and . _ - / only, and no '..'."));
         }
         String base = run.accountId() + "/" + run.mode().value() + "/" + (prefix.isEmpty() ? "" : prefix + "/");
-        List<StoredFile> files = run.files();
+        List<StoredFile> files = run.files().list();
         boolean hasIndex = files.stream().anyMatch(f -> f.name().equals(INDEX));
         Uni<Void> copies = Multi.createFrom().iterable(files)
                 .onItem().transformToUniAndConcatenate(f -> store.copyTo(f.objectKey(), bucket, base + f.name(),

@@ -134,7 +134,7 @@ public class WebhookDeploy {
         manifest.put("task_id", run.taskId());
         manifest.put("deployed_at", Instant.now().toString());
         ArrayNode files = manifest.putArray("files");
-        for (StoredFile file : run.files()) {
+        for (StoredFile file : run.files().list()) {
             files.addObject()
                     .put("id", file.deliverableId())
                     .put("name", file.name())

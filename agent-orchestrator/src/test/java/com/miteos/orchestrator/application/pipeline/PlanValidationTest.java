@@ -170,7 +170,7 @@ class PlanValidationTest {
         List<WorkItem> plan = planner.plan(run, model).await().atMost(Duration.ofSeconds(30));
 
         assertThat(plan).containsExactly(new WorkItem("writer", "Write", "Write it."));
-        assertThat(run.plan()).isEqualTo(plan);
+        assertThat(run.plan().items()).isEqualTo(plan);
         assertThat(run.cost()).isEqualByComparingTo("2");
         assertThat(lastState().tokens()).isEqualTo(2_000);
         ModelCall call = model.calls.get(0);
@@ -211,7 +211,7 @@ class PlanValidationTest {
                 .hasMessage("The model could not produce a valid plan: work_items must be a non-empty array");
         assertThat(model.calls).hasSize(2);
         assertThat(run.cost()).isEqualByComparingTo("4");
-        assertThat(run.plan()).isNull();
+        assertThat(run.plan().items()).isNull();
     }
 
     private TaskRun run(int maxAgents) {

@@ -27,9 +27,9 @@ class RunStateTest {
 
         assertThat(run.status()).isEqualTo(TaskStatus.RUNNING);
         assertThat(run.cost()).isEqualByComparingTo("0.0123");
-        assertThat(run.files()).isEmpty();
-        assertThat(run.fileStoredBy("call_1")).isEmpty();
-        assertThat(run.startAgents(List.of("writer"))).containsExactly("agnt_1");
+        assertThat(run.files().list()).isEmpty();
+        assertThat(run.files().storedBy("call_1")).isEmpty();
+        assertThat(run.agentSteps().start(List.of("writer"))).containsExactly("agnt_1");
     }
 
     @Test
@@ -42,8 +42,8 @@ class RunStateTest {
                     written[0] = entry.state();
                     return java.util.concurrent.CompletableFuture.completedFuture(null);
                 });
-        recorded.planning();
-        recorded.startAgents(List.of("writer"));
+        recorded.plan().start();
+        recorded.agentSteps().start(List.of("writer"));
         recorded.pause("evt_p");
 
         RunState back = json.readValue(json.writeValueAsString(written[0]), RunState.class);
