@@ -136,10 +136,6 @@ public final class TaskRun {
         return lifecycle.isSuspended();
     }
 
-    public synchronized BigDecimal cost() {
-        return ledger.cost();
-    }
-
     public synchronized Optional<Deployment> deployment() {
         return Optional.ofNullable(lifecycle.deployment());
     }
@@ -181,12 +177,10 @@ public final class TaskRun {
         return pauseControl.resume(message, commandId);
     }
 
-    /** How long the task has been working: wall-clock time since it started, less the time it was paused. */
-    public Duration activeTime() {
-        return activeTime(Instant.now());
-    }
-
-    /** {@link #activeTime()} as it will be at {@code at}, if nothing changes until then. */
+    /**
+     * How long the task will have worked at {@code at}, if nothing changes until then: wall-clock
+     * time since it started, less the time it was paused.
+     */
     public synchronized Duration activeTime(Instant at) {
         return clock.activeTime(at);
     }

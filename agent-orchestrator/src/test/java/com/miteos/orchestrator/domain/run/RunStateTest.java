@@ -26,7 +26,7 @@ class RunStateTest {
                 RunJournals.discard(), old, List.of());
 
         assertThat(run.status()).isEqualTo(TaskStatus.RUNNING);
-        assertThat(run.cost()).isEqualByComparingTo("0.0123");
+        assertThat(run.state().cost()).isEqualByComparingTo("0.0123");
         assertThat(run.files().list()).isEmpty();
         assertThat(run.files().storedBy("call_1")).isEmpty();
         assertThat(run.agentSteps().start(List.of("writer"))).containsExactly("agnt_1");
