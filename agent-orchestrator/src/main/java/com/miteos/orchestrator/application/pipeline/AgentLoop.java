@@ -170,7 +170,8 @@ public class AgentLoop {
                     AiMessage answer = response.aiMessage();
                     conversation.messages.add(answer);
                     // The answer and its cost are recorded together before anything acts on it.
-                    return a.run().agentSteps().modelAnswered(a.agentId(), conversation.checkpoint(a.conversation(), step, null),
+                    return a.run().agentSteps().modelAnswered(a.agentId(),
+                                    conversation.checkpoint(a.conversation(), step, null),
                                     costs.modelCall(a.model().modelName(a.purpose()), response.tokenUsage()),
                                     CostMeter.tokensUsed(response.tokenUsage()))
                             .invoke(costs::checkTokenBudget)
@@ -188,7 +189,8 @@ public class AgentLoop {
 
     /** The conversation is over: its summary is recorded, so a restart does not run it again. */
     private Uni<String> finish(Assignment a, Conversation conversation, int step, String summary) {
-        return a.run().agentSteps().conversationFinished(a.agentId(), conversation.checkpoint(a.conversation(), step, summary),
+        return a.run().agentSteps().conversationFinished(a.agentId(),
+                        conversation.checkpoint(a.conversation(), step, summary),
                         a.finishedAs())
                 .replaceWith(summary);
     }
@@ -202,7 +204,8 @@ public class AgentLoop {
         ToolExecutionRequest request = requests.get(index);
         Optional<AgentTool> tool = ToolBox.find(offered, request.name());
         // Only names of real tools are shown: whatever else a model makes up stays in the conversation.
-        a.run().agentSteps().update(a.agentId(), AgentStatus.ACTING, tool.map(AgentTool::name).orElse(null), progress(step - 1));
+        a.run().agentSteps().update(a.agentId(), AgentStatus.ACTING, tool.map(AgentTool::name).orElse(null),
+                progress(step - 1));
         JsonNode arguments = arguments(request);
         Uni<String> result = tool
                 // Models number calls per conversation (call_1, …): the conversation makes the id unique in the task.
@@ -212,7 +215,8 @@ public class AgentLoop {
         return result.flatMap(text -> {
             conversation.messages.add(ToolExecutionResultMessage.from(request, text));
             BigDecimal fee = tool.map(found -> costs.toolCall(found.name())).orElse(BigDecimal.ZERO);
-            return a.run().agentSteps().toolDone(a.agentId(), conversation.checkpoint(a.conversation(), step, null), fee);
+            return a.run().agentSteps().toolDone(a.agentId(), conversation.checkpoint(a.conversation(), step, null),
+                    fee);
         }).flatMap(recorded -> {
             if (ToolNames.FINISH.equals(request.name()) && arguments != null) {
                 return Uni.createFrom().item(FinishTool.summary(arguments));

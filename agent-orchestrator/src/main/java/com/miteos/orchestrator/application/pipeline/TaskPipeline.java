@@ -78,7 +78,8 @@ public class TaskPipeline {
         }
         run.plan().start();
         // A restored run has its plan already: it was made, and paid for, once.
-        Uni<List<WorkItem>> plan = run.plan().items() != null ? Uni.createFrom().item(run.plan().items()) : planner.plan(run, model);
+        List<WorkItem> made = run.plan().items();
+        Uni<List<WorkItem>> plan = made != null ? Uni.createFrom().item(made) : planner.plan(run, model);
         return plan
                 .call(items -> approvePlan(run, items))
                 .flatMap(items -> runAgents(run, model, search, items))

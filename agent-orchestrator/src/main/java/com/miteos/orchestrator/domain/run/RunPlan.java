@@ -5,7 +5,10 @@ import com.miteos.model.task.TaskStatus;
 import java.math.BigDecimal;
 import java.util.List;
 
-/** The plan of a run: planning starts, the planner's plan is kept (also across a restart), and whether the user approved it. */
+/**
+ * The plan of a run: planning starts, the planner's plan is kept (also across a restart), and
+ * whether the user approved it.
+ */
 public final class RunPlan {
 
     private final TaskRun run;

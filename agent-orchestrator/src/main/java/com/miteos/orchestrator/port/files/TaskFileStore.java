@@ -8,6 +8,6 @@ import com.miteos.orchestrator.domain.run.TaskRun;
  */
 public interface TaskFileStore {
 
-    /** The files of {@code run} as the tools of agent {@code agentId} see them; files it writes are published as its. */
+    /** The files of {@code run} as the tools of agent {@code agentId} see them; what they write is published as its. */
     TaskFiles open(TaskRun run, String agentId);
 }

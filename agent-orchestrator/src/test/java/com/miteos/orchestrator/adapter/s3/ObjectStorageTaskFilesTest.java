@@ -90,7 +90,8 @@ class ObjectStorageTaskFilesTest {
     }
 
     private TaskFile write(String name, String content, String callId) {
-        return agent.write(name, content.getBytes(StandardCharsets.UTF_8), callId).await().atMost(Duration.ofSeconds(5));
+        return agent.write(name, content.getBytes(StandardCharsets.UTF_8), callId)
+                .await().atMost(Duration.ofSeconds(5));
     }
 
     /** A file store that keeps objects in memory and never touches the network. */

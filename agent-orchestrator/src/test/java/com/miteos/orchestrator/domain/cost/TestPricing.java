@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * A {@link CostMeter} on a price table the test writes, made by {@link CostMeterProducer} from
- * configuration stubs without starting Quarkus: only the settings the producer reads are answered, any other one fails the test loudly.
+ * configuration stubs without starting Quarkus: only the settings the producer reads are
+ * answered, any other one fails the test loudly.
  */
 public final class TestPricing {
 

@@ -51,9 +51,10 @@ class RunJournalCompatibilityTest {
     }
 
     /**
-     * The text as it is, except that the entries of {@code files_by_call} are sorted: that map
-     * was written from {@code Map.copyOf}, whose order changes from one JVM to the next, and a
-     * reader never depends on it. Numbers keep their exact form.
+     * The text as it is, except that the entries of {@code files_by_call} are sorted: builds
+     * before the split wrote that map from {@code Map.copyOf}, whose order changes from one JVM
+     * to the next (now it is the order the names were given), and no reader depends on it.
+     * Numbers keep their exact form.
      */
     private static String canonical(String text) {
         Matcher byCall = FILES_BY_CALL.matcher(text.strip());

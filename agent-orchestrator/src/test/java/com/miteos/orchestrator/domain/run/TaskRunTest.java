@@ -23,14 +23,15 @@ class TaskRunTest {
     private final List<EventEnvelope<?>> events = new ArrayList<>();
     private final TaskRun run = new TaskRun("task_run_test", "acct_test", Mode.TEST, "p",
             new TaskConfig(2, 50, false, null, null), RunJournals.events(events::add));
+    private final PauseControl control = run.pauseControl();
 
     @Test
     void cancellingOneWaiterAtThePauseReleasesNoOther() {
         run.plan().start();
         run.agentSteps().start(List.of("researcher", "writer"));
         run.pause();
-        UniAssertSubscriber<Void> first = run.pauseControl().gate().subscribe().withSubscriber(UniAssertSubscriber.create());
-        UniAssertSubscriber<Void> second = run.pauseControl().gate().subscribe().withSubscriber(UniAssertSubscriber.create());
+        UniAssertSubscriber<Void> first = control.gate().subscribe().withSubscriber(UniAssertSubscriber.create());
+        UniAssertSubscriber<Void> second = control.gate().subscribe().withSubscriber(UniAssertSubscriber.create());
 
         first.cancel();
 
@@ -44,19 +45,19 @@ class TaskRunTest {
         run.plan().start();
         run.agentSteps().start(List.of("writer"));
         run.pause();
-        run.pauseControl().awaitApproval(new PendingAction(PendingAction.DEPLOY, "Approve publishing.", List.of(), "s3://b/x"));
+        control.awaitApproval(new PendingAction(PendingAction.DEPLOY, "Approve publishing.", List.of(), "s3://b/x"));
         assertThat(lastStatus().statusDetail().reason()).isEqualTo(StatusDetail.PAUSED_BY_USER);
 
         run.resume(null, null);
         assertThat(run.status()).isEqualTo(TaskStatus.PAUSED);
         assertThat(lastStatus().statusDetail().reason()).isEqualTo(StatusDetail.AWAITING_APPROVAL);
         assertThat(lastStatus().statusDetail().action().type()).isEqualTo(PendingAction.DEPLOY);
-        run.pauseControl().gate().subscribe().withSubscriber(UniAssertSubscriber.create()).assertNotTerminated();
+        control.gate().subscribe().withSubscriber(UniAssertSubscriber.create()).assertNotTerminated();
 
         run.resume("Go ahead.", null);
         assertThat(run.status()).isEqualTo(TaskStatus.RUNNING);
-        assertThat(run.pauseControl().userMessagesFrom(0)).containsExactly("Go ahead.");
-        run.pauseControl().gate().subscribe().withSubscriber(UniAssertSubscriber.create()).assertCompleted();
+        assertThat(control.userMessagesFrom(0)).containsExactly("Go ahead.");
+        control.gate().subscribe().withSubscriber(UniAssertSubscriber.create()).assertCompleted();
     }
 
     @Test
@@ -64,7 +65,7 @@ class TaskRunTest {
         run.plan().start();
         run.agentSteps().start(List.of("writer"));
         run.pause("evt_pause");
-        run.pauseControl().awaitApproval(new PendingAction(PendingAction.DEPLOY, "Approve publishing.", List.of(), "s3://b/x"));
+        control.awaitApproval(new PendingAction(PendingAction.DEPLOY, "Approve publishing.", List.of(), "s3://b/x"));
 
         run.resume(null, "evt_resume");
         run.resume(null, "evt_resume");
@@ -94,7 +95,7 @@ class TaskRunTest {
         run.plan().start();
         run.agentSteps().start(List.of("writer"));
         run.deployment(new com.miteos.model.task.Deployment("s3://b/x", "awaiting_approval", null, null));
-        run.pauseControl().awaitApproval(new PendingAction(PendingAction.DEPLOY, "Approve.", List.of(), "s3://b/x"));
+        control.awaitApproval(new PendingAction(PendingAction.DEPLOY, "Approve.", List.of(), "s3://b/x"));
 
         run.cancel();
 
