@@ -5,7 +5,7 @@ import com.miteos.model.task.TaskConfig;
 import com.miteos.orchestrator.application.pipeline.Planner;
 import com.miteos.orchestrator.domain.run.TaskRun;
 import com.miteos.orchestrator.domain.run.WorkItem;
-import com.miteos.orchestrator.port.journal.TaskJournal;
+import com.miteos.orchestrator.domain.run.RunJournals;
 import com.miteos.orchestrator.port.llm.ModelCall;
 import com.miteos.orchestrator.port.llm.ModelCallException;
 import com.miteos.orchestrator.port.llm.ModelProvider;
@@ -76,7 +76,7 @@ class PlannerTest {
 
     private static TaskRun run(int maxAgents) {
         return new TaskRun("task_planner_test", "acct_test", Mode.TEST, "Compare vector databases.",
-                new TaskConfig(maxAgents, 90, false, null, null), TaskJournal.events(event -> { }));
+                new TaskConfig(maxAgents, 90, false, null, null), RunJournals.discard());
     }
 
     /** Answers its scripted texts in order, and keeps every call. */

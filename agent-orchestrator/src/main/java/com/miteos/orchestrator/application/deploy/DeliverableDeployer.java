@@ -45,14 +45,14 @@ public class DeliverableDeployer {
             // A restored run that deployed before its crash: the outcome stands.
             return Uni.createFrom().voidItem();
         }
-        if (AutonomyPolicy.sideEffectsNeedApproval(config.autonomyLevel()) && !run.deployApproved()
-                && !run.awaitsApproval(PendingAction.DEPLOY)) {
+        if (AutonomyPolicy.sideEffectsNeedApproval(config.autonomyLevel()) && !run.pauseControl().deployApproved()
+                && !run.pauseControl().awaitsApproval(PendingAction.DEPLOY)) {
             run.deployment(new Deployment(target, Deployment.AWAITING_APPROVAL, null, null));
-            run.awaitApproval(new PendingAction(PendingAction.DEPLOY,
-                    "Approve publishing " + run.files().size() + " file(s) to " + target + ".",
-                    run.files().stream().map(StoredFile::name).toList(), target));
+            run.pauseControl().awaitApproval(new PendingAction(PendingAction.DEPLOY,
+                    "Approve publishing " + run.files().list().size() + " file(s) to " + target + ".",
+                    run.files().list().stream().map(StoredFile::name).toList(), target));
         }
-        return run.gate()
+        return run.pauseControl().gate()
                 .flatMap(open -> run.isFinished() ? Uni.createFrom().nullItem() : deploy(run, target))
                 .onItem().ifNotNull().invoke(url -> {
                     Log.infof("task %s: deployed to %s", run.taskId(), target);
@@ -76,7 +76,7 @@ public class DeliverableDeployer {
             return Uni.createFrom().failure(new DeployFailure("deploy_target_invalid", "Not a URI: " + target));
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme();
-        Deliverables deliverables = new Deliverables(run.taskId(), run.accountId(), run.mode(), run.files());
+        Deliverables deliverables = new Deliverables(run.taskId(), run.accountId(), run.mode(), run.files().list());
         return targets.stream().filter(t -> t.accepts(scheme)).findFirst()
                 .map(t -> Uni.createFrom().deferred(() -> t.deploy(deliverables, uri)))
                 .orElseGet(() -> Uni.createFrom().failure(new DeployFailure("deploy_target_invalid",

@@ -77,7 +77,7 @@ public class AgentLoop {
      */
     public Uni<String> run(Assignment assignment, List<ChatMessage> opening) {
         List<AgentTool> offered = tools.offer(assignment.toolNames(), assignment.context());
-        Optional<Checkpoint> saved = assignment.run().checkpoint(assignment.conversation());
+        Optional<Checkpoint> saved = assignment.run().agentSteps().checkpoint(assignment.conversation());
         if (saved.isEmpty()) {
             return step(assignment, offered, new Conversation(opening, 0), 1);
         }
@@ -136,11 +136,11 @@ public class AgentLoop {
 
     /** Waits while the task is paused, then shows the agent what the user said on resuming. */
     private Uni<Void> stepBoundary(Assignment a, Conversation conversation, int step) {
-        if (a.run().isPaused()) {
-            a.run().agent(a.agentId(), AgentStatus.WAITING, null, progress(step - 1));
+        if (a.run().pauseControl().isPaused()) {
+            a.run().agentSteps().update(a.agentId(), AgentStatus.WAITING, null, progress(step - 1));
         }
-        return a.run().gate().invoke(() -> {
-            List<String> said = a.run().userMessagesFrom(conversation.userMessagesSeen);
+        return a.run().pauseControl().gate().invoke(() -> {
+            List<String> said = a.run().pauseControl().userMessagesFrom(conversation.userMessagesSeen);
             conversation.userMessagesSeen += said.size();
             said.forEach(text -> conversation.messages.add(UserMessage.from("Message from the user: " + text)));
         });
@@ -158,7 +158,7 @@ public class AgentLoop {
             return Uni.createFrom().failure(new AgentFailure("step_limit_exceeded",
                     "An agent used all its " + maxSteps + " steps without finishing."));
         }
-        a.run().agent(a.agentId(), AgentStatus.THINKING, null, progress(step - 1));
+        a.run().agentSteps().update(a.agentId(), AgentStatus.THINKING, null, progress(step - 1));
         ModelCall call = new ModelCall(a.purpose(), a.run().taskId(), a.agentType(), a.run().config().maxAgents(),
                 a.run().config().sandbox(), ChatRequest.builder()
                 .messages(List.copyOf(conversation.messages))
@@ -170,7 +170,8 @@ public class AgentLoop {
                     AiMessage answer = response.aiMessage();
                     conversation.messages.add(answer);
                     // The answer and its cost are recorded together before anything acts on it.
-                    return a.run().modelAnswered(a.agentId(), conversation.checkpoint(a.conversation(), step, null),
+                    return a.run().agentSteps().modelAnswered(a.agentId(),
+                                    conversation.checkpoint(a.conversation(), step, null),
                                     costs.modelCall(a.model().modelName(a.purpose()), response.tokenUsage()),
                                     CostMeter.tokensUsed(response.tokenUsage()))
                             .invoke(costs::checkTokenBudget)
@@ -188,7 +189,8 @@ public class AgentLoop {
 
     /** The conversation is over: its summary is recorded, so a restart does not run it again. */
     private Uni<String> finish(Assignment a, Conversation conversation, int step, String summary) {
-        return a.run().conversationFinished(a.agentId(), conversation.checkpoint(a.conversation(), step, summary),
+        return a.run().agentSteps().conversationFinished(a.agentId(),
+                        conversation.checkpoint(a.conversation(), step, summary),
                         a.finishedAs())
                 .replaceWith(summary);
     }
@@ -202,7 +204,8 @@ public class AgentLoop {
         ToolExecutionRequest request = requests.get(index);
         Optional<AgentTool> tool = ToolBox.find(offered, request.name());
         // Only names of real tools are shown: whatever else a model makes up stays in the conversation.
-        a.run().agent(a.agentId(), AgentStatus.ACTING, tool.map(AgentTool::name).orElse(null), progress(step - 1));
+        a.run().agentSteps().update(a.agentId(), AgentStatus.ACTING, tool.map(AgentTool::name).orElse(null),
+                progress(step - 1));
         JsonNode arguments = arguments(request);
         Uni<String> result = tool
                 // Models number calls per conversation (call_1, …): the conversation makes the id unique in the task.
@@ -212,7 +215,8 @@ public class AgentLoop {
         return result.flatMap(text -> {
             conversation.messages.add(ToolExecutionResultMessage.from(request, text));
             BigDecimal fee = tool.map(found -> costs.toolCall(found.name())).orElse(BigDecimal.ZERO);
-            return a.run().toolDone(a.agentId(), conversation.checkpoint(a.conversation(), step, null), fee);
+            return a.run().agentSteps().toolDone(a.agentId(), conversation.checkpoint(a.conversation(), step, null),
+                    fee);
         }).flatMap(recorded -> {
             if (ToolNames.FINISH.equals(request.name()) && arguments != null) {
                 return Uni.createFrom().item(FinishTool.summary(arguments));

@@ -71,13 +71,13 @@ public class Planner {
                     try {
                         return parse(repaired.text(), maxAgents);
                     } catch (InvalidPlan stillInvalid) {
-                        run.charge(null, spent.credits);
+                        run.agentSteps().charge(null, spent.credits);
                         throw new ModelCallException("invalid_plan",
                                 "The model could not produce a valid plan: " + stillInvalid.getMessage());
                     }
                 });
             }
-        }).invoke(plan -> run.planned(plan, spent.credits, spent.tokens));
+        }).invoke(plan -> run.plan().made(plan, spent.credits, spent.tokens));
     }
 
     /** What the planner's calls cost so far. */

@@ -8,6 +8,7 @@ import com.miteos.orchestrator.domain.run.AutonomyPolicy;
 import com.miteos.orchestrator.domain.run.Checkpoint;
 import com.miteos.orchestrator.domain.run.TaskRun;
 import com.miteos.orchestrator.domain.run.WorkItem;
+import com.miteos.orchestrator.port.files.TaskFileStore;
 import com.miteos.orchestrator.port.llm.ModelProvider;
 import com.miteos.orchestrator.port.llm.ModelPurpose;
 import com.miteos.orchestrator.port.llm.ModeProviders;
@@ -57,14 +58,16 @@ public class TaskPipeline {
     private final ModeProviders providers;
     private final WriteFileTool writeFile;
     private final DeliverableDeployer deployer;
+    private final TaskFileStore files;
 
     public TaskPipeline(Planner planner, AgentLoop loop, ModeProviders providers, WriteFileTool writeFile,
-            DeliverableDeployer deployer) {
+            DeliverableDeployer deployer, TaskFileStore files) {
         this.planner = planner;
         this.loop = loop;
         this.providers = providers;
         this.writeFile = writeFile;
         this.deployer = deployer;
+        this.files = files;
     }
 
     public Uni<Void> execute(TaskRun run) {
@@ -73,9 +76,10 @@ public class TaskPipeline {
         if (run.isFinished()) {
             return Uni.createFrom().voidItem();
         }
-        run.planning();
+        run.plan().start();
         // A restored run has its plan already: it was made, and paid for, once.
-        Uni<List<WorkItem>> plan = run.plan() != null ? Uni.createFrom().item(run.plan()) : planner.plan(run, model);
+        List<WorkItem> made = run.plan().items();
+        Uni<List<WorkItem>> plan = made != null ? Uni.createFrom().item(made) : planner.plan(run, model);
         return plan
                 .call(items -> approvePlan(run, items))
                 .flatMap(items -> runAgents(run, model, search, items))
@@ -86,17 +90,17 @@ public class TaskPipeline {
 
     /** Below the plan-approval autonomy level, the plan waits for the user before any agent starts. */
     private Uni<Void> approvePlan(TaskRun run, List<WorkItem> plan) {
-        if (AutonomyPolicy.planNeedsApproval(run.config().autonomyLevel()) && !run.planApproved()
-                && !run.awaitsApproval(PendingAction.PLAN)) {
-            run.awaitApproval(new PendingAction(PendingAction.PLAN,
+        if (AutonomyPolicy.planNeedsApproval(run.config().autonomyLevel()) && !run.plan().approved()
+                && !run.pauseControl().awaitsApproval(PendingAction.PLAN)) {
+            run.pauseControl().awaitApproval(new PendingAction(PendingAction.PLAN,
                     "Approve this plan of " + plan.size() + " agent(s) to start them.",
                     plan.stream().map(item -> item.type() + ": " + item.title()).toList(), null));
         }
-        return run.gate();
+        return run.pauseControl().gate();
     }
 
     private Uni<Void> runAgents(TaskRun run, ModelProvider model, SearchProvider search, List<WorkItem> plan) {
-        List<String> agentIds = run.startAgents(plan.stream().map(WorkItem::type).toList());
+        List<String> agentIds = run.agentSteps().start(plan.stream().map(WorkItem::type).toList());
         if (agentIds.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -126,23 +130,28 @@ public class TaskPipeline {
                 UserMessage.from("Task:\n" + run.prompt() + "\n\nWork item: " + item.title() + "\n"
                         + item.instructions()));
         return loop.run(new AgentLoop.Assignment(run, agentId, item.type(), agentId, ModelPurpose.AGENT_STEP, model,
-                new ToolContext(run, agentId, search), AGENT_TOOLS, finishedAs), opening);
+                tools(run, agentId, search), AGENT_TOOLS, finishedAs), opening);
     }
 
     /** The writer turns the findings into deliverables; a model that only answers in text still gets a file. */
     private Uni<String> synthesis(TaskRun run, ModelProvider model, SearchProvider search, String agentId,
             String agentType, String findings) {
-        int filesBefore = run.filesBeforeSynthesis();
+        int filesBefore = run.files().countBeforeSynthesis();
         List<ChatMessage> opening = List.of(
                 SystemMessage.from(SYNTHESIS_INSTRUCTIONS),
                 UserMessage.from("Task:\n" + run.prompt() + "\n\nFindings of the agents:\n\n" + findings));
         return loop.run(new AgentLoop.Assignment(run, agentId, agentType, Checkpoint.synthesis(agentId),
-                        ModelPurpose.SYNTHESIS, model, new ToolContext(run, agentId, search), SYNTHESIS_TOOLS, null),
+                        ModelPurpose.SYNTHESIS, model, tools(run, agentId, search), SYNTHESIS_TOOLS, null),
                         opening)
-                .flatMap(summary -> run.files().size() > filesBefore || summary.isBlank()
+                .flatMap(summary -> run.files().list().size() > filesBefore || summary.isBlank()
                         ? Uni.createFrom().item(summary)
                         : writeFile.execute(FallbackReport.arguments(summary),
-                                new ToolContext(run, agentId, search, FALLBACK_CALL)).replaceWith(summary));
+                                tools(run, agentId, search).forCall(FALLBACK_CALL)).replaceWith(summary));
+    }
+
+    /** What an agent's tools see of the run: its id and mode, and its files through the files port. */
+    private ToolContext tools(TaskRun run, String agentId, SearchProvider search) {
+        return new ToolContext(run.taskId(), run.mode(), agentId, files.open(run, agentId), search);
     }
 
     private static String findings(List<WorkItem> plan, List<String> summaries) {

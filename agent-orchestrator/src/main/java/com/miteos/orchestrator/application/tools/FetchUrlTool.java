@@ -69,7 +69,7 @@ public class FetchUrlTool implements AgentTool {
 
     @Override
     public boolean availableIn(ToolContext context) {
-        return context.run().mode() == Mode.LIVE;
+        return context.mode() == Mode.LIVE;
     }
 
     @Override
@@ -85,7 +85,7 @@ public class FetchUrlTool implements AgentTool {
         Logger.Level level = refusal.reason() == FetchRefusal.Reason.FORBIDDEN_TARGET ? Logger.Level.INFO
                 : Logger.Level.DEBUG;
         LOG.logf(level, "fetch_url refused (%s) for task %s agent %s: %s", refusal.reason(),
-                context.run().taskId(), context.agentId(), forLog(url));
+                context.taskId(), context.agentId(), forLog(url));
         return new ToolFailure(refusal.getMessage());
     }
 

@@ -26,7 +26,7 @@ public class ListFilesTool implements AgentTool {
 
     @Override
     public Uni<String> execute(JsonNode arguments, ToolContext context) {
-        String listing = context.run().files().stream()
+        String listing = context.files().list().stream()
                 .map(f -> f.name() + " (" + f.sizeBytes() + " bytes)")
                 .collect(Collectors.joining("\n"));
         return Uni.createFrom().item(listing.isEmpty() ? "No files yet." : listing);

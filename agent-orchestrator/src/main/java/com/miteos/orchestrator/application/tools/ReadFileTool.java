@@ -1,7 +1,7 @@
 package com.miteos.orchestrator.application.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.miteos.orchestrator.adapter.s3.FileStore;
+import com.miteos.orchestrator.port.files.FileRefused;
 import com.miteos.orchestrator.port.tools.AgentTool;
 import com.miteos.orchestrator.port.tools.ToolArguments;
 import com.miteos.orchestrator.port.tools.ToolContext;
@@ -29,12 +29,6 @@ public class ReadFileTool implements AgentTool {
                     .build())
             .build();
 
-    private final FileStore store;
-
-    public ReadFileTool(FileStore store) {
-        this.store = store;
-    }
-
     @Override
     public ToolSpecification specification() {
         return SPECIFICATION;
@@ -43,9 +37,10 @@ public class ReadFileTool implements AgentTool {
     @Override
     public Uni<String> execute(JsonNode arguments, ToolContext context) {
         String name = ToolArguments.requiredText(arguments, "name", 1_000);
-        return context.run().file(name)
-                .map(file -> store.read(file.objectKey(), MAX_BYTES)
-                        .map(bytes -> new String(bytes, StandardCharsets.UTF_8)))
-                .orElseThrow(() -> new ToolFailure("this task has no file named '" + name + "'"));
+        try {
+            return context.files().read(name, MAX_BYTES).map(bytes -> new String(bytes, StandardCharsets.UTF_8));
+        } catch (FileRefused e) {
+            throw new ToolFailure(e.getMessage());
+        }
     }
 }

@@ -1,14 +1,8 @@
 package com.miteos.orchestrator.application.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.miteos.model.id.IdPrefix;
-import com.miteos.model.id.Ids;
-import com.miteos.orchestrator.adapter.s3.FileStore;
-import com.miteos.orchestrator.config.OrchestratorConfig;
-import com.miteos.orchestrator.domain.files.FileNames;
-import com.miteos.orchestrator.domain.files.StoredFile;
-import com.miteos.orchestrator.domain.run.AgentFailure;
-import com.miteos.orchestrator.domain.run.TaskRun;
+import com.miteos.orchestrator.port.files.FileRefused;
+import com.miteos.orchestrator.port.files.TaskFile;
 import com.miteos.orchestrator.port.tools.AgentTool;
 import com.miteos.orchestrator.port.tools.ToolArguments;
 import com.miteos.orchestrator.port.tools.ToolContext;
@@ -20,11 +14,11 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 
 /**
- * {@code write_file}: stores a deliverable of the task in object storage and publishes it.
- * Names are sanitised and made unique; count and size are limited per file and per task.
+ * {@code write_file}: writes a deliverable of the task through its {@link
+ * com.miteos.orchestrator.port.files.TaskFiles}, which sanitises the name, makes it unique and
+ * enforces the limits per file and per task.
  */
 @ApplicationScoped
 public class WriteFileTool implements AgentTool {
@@ -40,14 +34,6 @@ public class WriteFileTool implements AgentTool {
                     .build())
             .build();
 
-    private final FileStore store;
-    private final OrchestratorConfig.Files limits;
-
-    public WriteFileTool(FileStore store, OrchestratorConfig config) {
-        this.store = store;
-        this.limits = config.files();
-    }
-
     @Override
     public ToolSpecification specification() {
         return SPECIFICATION;
@@ -61,35 +47,14 @@ public class WriteFileTool implements AgentTool {
             throw new ToolFailure("'content' is required and must be a string");
         }
         byte[] content = contentNode.textValue().getBytes(StandardCharsets.UTF_8);
-        if (content.length > limits.maxFileBytes()) {
-            throw new ToolFailure("a file may be at most " + limits.maxFileBytes() + " bytes");
+        try {
+            return context.files().write(requested, content, context.callId()).map(WriteFileTool::wrote);
+        } catch (FileRefused e) {
+            throw new ToolFailure(e.getMessage());
         }
-        TaskRun run = context.run();
-        Optional<StoredFile> earlier = run.fileStoredBy(context.callId());
-        if (earlier.isPresent()) {
-            // The same call again after a crash: it stored its file before, once is enough.
-            return Uni.createFrom().item(wrote(earlier.get()));
-        }
-        TaskRun.FileReservation reservation = run.reserveFile(FileNames.sanitize(requested), content.length,
-                limits.maxCount(), limits.maxTotalBytes(), context.callId());
-        if (!reservation.granted()) {
-            throw new ToolFailure(reservation.refusal());
-        }
-        // Within a task a name is unique, so (task, name) names the file: a task run again after a
-        // crash writes the same object and publishes the same deliverable, which is deduplicated.
-        String id = Ids.derivedId(IdPrefix.DELIVERABLE, run.taskId(), reservation.name());
-        StoredFile file = new StoredFile(id, reservation.name(), FileNames.contentType(reservation.name()),
-                content.length, run.accountId() + "/" + run.mode().value() + "/" + run.taskId() + "/" + id);
-        return store.put(file.objectKey(), content, file.contentType())
-                .onFailure().transform(e -> new AgentFailure("storage_unavailable",
-                        "Object storage could not store " + file.name() + "."))
-                .map(stored -> {
-                    run.fileStored(file, context.agentId());
-                    return wrote(file);
-                });
     }
 
-    private static String wrote(StoredFile file) {
+    private static String wrote(TaskFile file) {
         return "Wrote " + file.name() + " (" + file.sizeBytes() + " bytes).";
     }
 }

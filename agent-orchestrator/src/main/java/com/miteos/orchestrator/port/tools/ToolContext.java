@@ -1,22 +1,24 @@
 package com.miteos.orchestrator.port.tools;
 
-import com.miteos.orchestrator.domain.run.TaskRun;
+import com.miteos.model.task.Mode;
+import com.miteos.orchestrator.port.files.TaskFiles;
 import com.miteos.orchestrator.port.search.SearchProvider;
 
 /**
- * What a tool call may touch: its own task (and through it only that task's files), the agent
- * that calls, and the search provider of the task's mode (null when none is configured).
+ * What a tool call may touch: its task's id and mode, the agent that calls (for logs), only
+ * that task's files, and the search provider of the task's mode (null when none is configured).
  * {@code callId} is the model's id of the tool call being run: a call repeated after a crash has
  * the same id, which is what lets a tool with effects do them once.
  */
-public record ToolContext(TaskRun run, String agentId, SearchProvider search, String callId) {
+public record ToolContext(String taskId, Mode mode, String agentId, TaskFiles files, SearchProvider search,
+        String callId) {
 
-    public ToolContext(TaskRun run, String agentId, SearchProvider search) {
-        this(run, agentId, search, null);
+    public ToolContext(String taskId, Mode mode, String agentId, TaskFiles files, SearchProvider search) {
+        this(taskId, mode, agentId, files, search, null);
     }
 
     /** The same context for one tool call. */
     public ToolContext forCall(String id) {
-        return new ToolContext(run, agentId, search, id);
+        return new ToolContext(taskId, mode, agentId, files, search, id);
     }
 }

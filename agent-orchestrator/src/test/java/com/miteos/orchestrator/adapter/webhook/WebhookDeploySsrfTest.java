@@ -11,7 +11,7 @@ import com.miteos.orchestrator.adapter.net.TestDns;
 import com.miteos.orchestrator.application.deploy.DeliverableDeployer;
 import com.miteos.orchestrator.config.OrchestratorConfig;
 import com.miteos.orchestrator.domain.run.TaskRun;
-import com.miteos.orchestrator.port.journal.TaskJournal;
+import com.miteos.orchestrator.domain.run.RunJournals;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -133,7 +133,7 @@ class WebhookDeploySsrfTest {
 
     private Deployment deploy(String target) {
         TaskRun run = new TaskRun("task_ssrf", "acct_test", Mode.LIVE, "p", new TaskConfig(1, 90, true, target, null),
-                TaskJournal.events(event -> { }));
+                RunJournals.discard());
         new DeliverableDeployer(List.of(webhook)).deployIfAsked(run).await().atMost(Duration.ofSeconds(10));
         return run.deployment().orElseThrow();
     }

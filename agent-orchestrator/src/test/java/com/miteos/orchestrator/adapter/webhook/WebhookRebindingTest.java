@@ -12,7 +12,7 @@ import com.miteos.orchestrator.adapter.net.StandInPolicy;
 import com.miteos.orchestrator.adapter.net.TestDns;
 import com.miteos.orchestrator.application.deploy.DeliverableDeployer;
 import com.miteos.orchestrator.domain.run.TaskRun;
-import com.miteos.orchestrator.port.journal.TaskJournal;
+import com.miteos.orchestrator.domain.run.RunJournals;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,7 +69,7 @@ class WebhookRebindingTest {
                 new SsrfGuard(rebinding, new StandInPolicy()));
         String target = "http://rebind.test:" + loopback.port() + "/hook";
         TaskRun run = new TaskRun("task_rebind", "acct_test", Mode.LIVE, "p", new TaskConfig(1, 90, true, target, null),
-                TaskJournal.events(event -> { }));
+                RunJournals.discard());
 
         new DeliverableDeployer(List.of(webhook)).deployIfAsked(run).await().atMost(Duration.ofSeconds(30));
 

@@ -170,8 +170,8 @@ class PlanValidationTest {
         List<WorkItem> plan = planner.plan(run, model).await().atMost(Duration.ofSeconds(30));
 
         assertThat(plan).containsExactly(new WorkItem("writer", "Write", "Write it."));
-        assertThat(run.plan()).isEqualTo(plan);
-        assertThat(run.cost()).isEqualByComparingTo("2");
+        assertThat(run.plan().items()).isEqualTo(plan);
+        assertThat(lastState().cost()).isEqualByComparingTo("2");
         assertThat(lastState().tokens()).isEqualTo(2_000);
         ModelCall call = model.calls.get(0);
         assertThat(call.purpose()).isEqualTo(ModelPurpose.PLAN);
@@ -191,7 +191,7 @@ class PlanValidationTest {
         List<WorkItem> plan = planner.plan(run, model).await().atMost(Duration.ofSeconds(30));
 
         assertThat(plan).extracting(WorkItem::type).containsExactly("writer");
-        assertThat(run.cost()).isEqualByComparingTo("4");
+        assertThat(lastState().cost()).isEqualByComparingTo("4");
         assertThat(lastState().tokens()).isEqualTo(4_000);
         List<ChatMessage> repair = model.calls.get(1).request().messages();
         assertThat(repair).hasSize(4);
@@ -210,8 +210,8 @@ class PlanValidationTest {
                         failure -> assertThat(failure.code()).isEqualTo("invalid_plan"))
                 .hasMessage("The model could not produce a valid plan: work_items must be a non-empty array");
         assertThat(model.calls).hasSize(2);
-        assertThat(run.cost()).isEqualByComparingTo("4");
-        assertThat(run.plan()).isNull();
+        assertThat(lastState().cost()).isEqualByComparingTo("4");
+        assertThat(run.plan().items()).isNull();
     }
 
     private TaskRun run(int maxAgents) {

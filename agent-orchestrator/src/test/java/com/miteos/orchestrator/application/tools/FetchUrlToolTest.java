@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.miteos.model.task.Mode;
-import com.miteos.model.task.TaskConfig;
 import com.miteos.orchestrator.adapter.net.CountingListener;
 import com.miteos.orchestrator.adapter.net.FetchLimits;
 import com.miteos.orchestrator.port.web.FetchedPage;
@@ -15,8 +14,6 @@ import com.miteos.orchestrator.adapter.net.StandInPolicy;
 import com.miteos.orchestrator.adapter.net.StandInSite;
 import com.miteos.orchestrator.adapter.net.TestDns;
 import com.miteos.orchestrator.adapter.net.UrlFetcher;
-import com.miteos.orchestrator.domain.run.TaskRun;
-import com.miteos.orchestrator.port.journal.TaskJournal;
 import com.miteos.orchestrator.port.tools.ToolContext;
 import com.miteos.orchestrator.port.tools.ToolFailure;
 import com.miteos.orchestrator.port.tools.ToolNames;
@@ -69,9 +66,7 @@ class FetchUrlToolTest {
     }
 
     private static ToolContext context(Mode mode) {
-        TaskRun run = new TaskRun("tsk_fetch", "acc_fetch", mode, "read a page", new TaskConfig(3, 50, false, null, null),
-                TaskJournal.events(event -> { }));
-        return new ToolContext(run, "agt_fetch", null);
+        return new ToolContext("tsk_fetch", mode, "agt_fetch", null, null);
     }
 
     private static JsonNode url(String url) {

@@ -1,5 +1,6 @@
 package com.miteos.orchestrator.domain.cost;
 
+import com.miteos.orchestrator.config.CostMeterProducer;
 import com.miteos.orchestrator.config.OrchestratorConfig;
 
 import java.lang.reflect.Proxy;
@@ -9,8 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A {@link CostMeter} on a price table the test writes, without starting Quarkus: only the
- * settings the meter reads are answered, any other one fails the test loudly.
+ * A {@link CostMeter} on a price table the test writes, made by {@link CostMeterProducer} from
+ * configuration stubs without starting Quarkus: only the settings the producer reads are
+ * answered, any other one fails the test loudly.
  */
 public final class TestPricing {
 
@@ -54,7 +56,9 @@ public final class TestPricing {
                 "priceOutputPer1k", liveOutputPer1k));
         OrchestratorConfig.Agents agents = stub(OrchestratorConfig.Agents.class,
                 Map.of("maxTokensPerTask", maxTokensPerTask));
-        return new CostMeter(stub(OrchestratorConfig.class, Map.of("pricing", pricing, "llm", llm, "agents", agents)));
+        // Through the producer, so the tests also cover how the configuration becomes prices.
+        return new CostMeterProducer().costMeter(
+                stub(OrchestratorConfig.class, Map.of("pricing", pricing, "llm", llm, "agents", agents)));
     }
 
     private static OrchestratorConfig.ModelPrice price(BigDecimal input, BigDecimal output) {

@@ -1,9 +1,5 @@
 package com.miteos.orchestrator.domain.files;
 
-import com.miteos.model.task.Mode;
-import com.miteos.model.task.TaskConfig;
-import com.miteos.orchestrator.domain.run.TaskRun;
-import com.miteos.orchestrator.port.journal.TaskJournal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -12,7 +8,7 @@ import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** File names chosen by a model become safe, unique names, and a task's files stay within its limits. */
+/** File names chosen by a model become safe, unique names (the limits per task: {@code RunFilesTest}). */
 class FileNamesTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -75,28 +71,5 @@ class FileNamesTest {
         assertThat(FileNames.contentType("a.CSV")).isEqualTo("text/csv");
         assertThat(FileNames.contentType("index.html")).isEqualTo("text/html");
         assertThat(FileNames.contentType("unknown.bin")).isEqualTo("text/plain");
-    }
-
-    @Test
-    void aTaskCannotWriteMoreFilesOrBytesThanItsLimits() {
-        TaskRun run = new TaskRun("task_limits", "acct_test", Mode.TEST, "p", new TaskConfig(1, 90, false, null, null),
-                TaskJournal.events(event -> { }));
-
-        assertThat(run.reserveFile("a.md", 600, 2, 1_000).granted()).isTrue();
-        assertThat(run.reserveFile("b.md", 600, 2, 1_000).refusal()).contains("1000 bytes");
-        TaskRun.FileReservation second = run.reserveFile("a.md", 100, 2, 1_000);
-        assertThat(second.name()).isEqualTo("a-2.md");
-        assertThat(run.reserveFile("c.md", 1, 2, 1_000).refusal()).contains("at most 2 files");
-    }
-
-    @Test
-    void aToolCallRepeatedAfterACrashGetsTheNameItWasGivenNotANewOne() {
-        TaskRun run = new TaskRun("task_repeat", "acct_test", Mode.TEST, "p", new TaskConfig(1, 90, false, null, null),
-                TaskJournal.events(event -> { }));
-
-        assertThat(run.reserveFile("report.md", 100, 5, 1_000, "call_1").name()).isEqualTo("report.md");
-        assertThat(run.reserveFile("report.md", 100, 5, 1_000, "call_1").name()).isEqualTo("report.md");
-        assertThat(run.reserveFile("report.md", 100, 5, 1_000, "call_2").name()).isEqualTo("report-2.md");
-        assertThat(run.fileStoredBy("call_1")).as("reserved, not stored yet").isEmpty();
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.miteos.model.task.Mode;
 import com.miteos.model.task.TaskConfig;
 import com.miteos.model.task.TaskStatus;
-import com.miteos.orchestrator.port.journal.TaskJournal;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -24,27 +23,27 @@ class RunStateTest {
                  "started_at_ms":1795886104581}""", RunState.class);
 
         TaskRun run = TaskRun.restore("task_old", "acct_test", Mode.TEST, "p", new TaskConfig(1, 90, false, null, null),
-                TaskJournal.events(event -> { }), old, List.of());
+                RunJournals.discard(), old, List.of());
 
         assertThat(run.status()).isEqualTo(TaskStatus.RUNNING);
-        assertThat(run.cost()).isEqualByComparingTo("0.0123");
-        assertThat(run.files()).isEmpty();
-        assertThat(run.fileStoredBy("call_1")).isEmpty();
-        assertThat(run.startAgents(List.of("writer"))).containsExactly("agnt_1");
+        assertThat(run.state().cost()).isEqualByComparingTo("0.0123");
+        assertThat(run.files().list()).isEmpty();
+        assertThat(run.files().storedBy("call_1")).isEmpty();
+        assertThat(run.agentSteps().start(List.of("writer"))).containsExactly("agnt_1");
     }
 
     @Test
     void aStateSurvivesItsOwnJsonForm() throws Exception {
         TaskRun run = new TaskRun("task_round", "acct_test", Mode.TEST, "p", new TaskConfig(1, 90, false, null, null),
-                TaskJournal.events(event -> { }));
+                RunJournals.discard());
         RunState[] written = new RunState[1];
         TaskRun recorded = new TaskRun("task_round", "acct_test", Mode.TEST, "p",
                 new TaskConfig(1, 90, false, null, null), entry -> {
                     written[0] = entry.state();
                     return java.util.concurrent.CompletableFuture.completedFuture(null);
                 });
-        recorded.planning();
-        recorded.startAgents(List.of("writer"));
+        recorded.plan().start();
+        recorded.agentSteps().start(List.of("writer"));
         recorded.pause("evt_p");
 
         RunState back = json.readValue(json.writeValueAsString(written[0]), RunState.class);

@@ -7,7 +7,6 @@ import com.miteos.model.task.PendingAction;
 import com.miteos.model.task.StatusDetail;
 import com.miteos.model.task.TaskConfig;
 import com.miteos.model.task.TaskStatus;
-import com.miteos.orchestrator.port.journal.TaskJournal;
 import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
 import org.junit.jupiter.api.Test;
 
@@ -23,49 +22,50 @@ class TaskRunTest {
 
     private final List<EventEnvelope<?>> events = new ArrayList<>();
     private final TaskRun run = new TaskRun("task_run_test", "acct_test", Mode.TEST, "p",
-            new TaskConfig(2, 50, false, null, null), TaskJournal.events(events::add));
+            new TaskConfig(2, 50, false, null, null), RunJournals.events(events::add));
+    private final PauseControl control = run.pauseControl();
 
     @Test
     void cancellingOneWaiterAtThePauseReleasesNoOther() {
-        run.planning();
-        run.startAgents(List.of("researcher", "writer"));
+        run.plan().start();
+        run.agentSteps().start(List.of("researcher", "writer"));
         run.pause();
-        UniAssertSubscriber<Void> first = run.gate().subscribe().withSubscriber(UniAssertSubscriber.create());
-        UniAssertSubscriber<Void> second = run.gate().subscribe().withSubscriber(UniAssertSubscriber.create());
+        UniAssertSubscriber<Void> first = control.gate().subscribe().withSubscriber(UniAssertSubscriber.create());
+        UniAssertSubscriber<Void> second = control.gate().subscribe().withSubscriber(UniAssertSubscriber.create());
 
         first.cancel();
 
         second.assertNotTerminated();
-        run.resume(null);
+        run.resume(null, null);
         second.awaitItem();
     }
 
     @Test
     void aResumeLiftsAUserPauseBeforeItApprovesAnything() {
-        run.planning();
-        run.startAgents(List.of("writer"));
+        run.plan().start();
+        run.agentSteps().start(List.of("writer"));
         run.pause();
-        run.awaitApproval(new PendingAction(PendingAction.DEPLOY, "Approve publishing.", List.of(), "s3://b/x"));
+        control.awaitApproval(new PendingAction(PendingAction.DEPLOY, "Approve publishing.", List.of(), "s3://b/x"));
         assertThat(lastStatus().statusDetail().reason()).isEqualTo(StatusDetail.PAUSED_BY_USER);
 
-        run.resume(null);
+        run.resume(null, null);
         assertThat(run.status()).isEqualTo(TaskStatus.PAUSED);
         assertThat(lastStatus().statusDetail().reason()).isEqualTo(StatusDetail.AWAITING_APPROVAL);
         assertThat(lastStatus().statusDetail().action().type()).isEqualTo(PendingAction.DEPLOY);
-        run.gate().subscribe().withSubscriber(UniAssertSubscriber.create()).assertNotTerminated();
+        control.gate().subscribe().withSubscriber(UniAssertSubscriber.create()).assertNotTerminated();
 
-        run.resume("Go ahead.");
+        run.resume("Go ahead.", null);
         assertThat(run.status()).isEqualTo(TaskStatus.RUNNING);
-        assertThat(run.userMessagesFrom(0)).containsExactly("Go ahead.");
-        run.gate().subscribe().withSubscriber(UniAssertSubscriber.create()).assertCompleted();
+        assertThat(control.userMessagesFrom(0)).containsExactly("Go ahead.");
+        control.gate().subscribe().withSubscriber(UniAssertSubscriber.create()).assertCompleted();
     }
 
     @Test
     void aRedeliveredResumeDoesNotApproveWhatTheFirstOneOnlyUnpaused() {
-        run.planning();
-        run.startAgents(List.of("writer"));
+        run.plan().start();
+        run.agentSteps().start(List.of("writer"));
         run.pause("evt_pause");
-        run.awaitApproval(new PendingAction(PendingAction.DEPLOY, "Approve publishing.", List.of(), "s3://b/x"));
+        control.awaitApproval(new PendingAction(PendingAction.DEPLOY, "Approve publishing.", List.of(), "s3://b/x"));
 
         run.resume(null, "evt_resume");
         run.resume(null, "evt_resume");
@@ -79,23 +79,23 @@ class TaskRunTest {
 
     @Test
     void timeSpentPausedDoesNotCountAgainstTheTimeLimit() {
-        run.planning();
+        run.plan().start();
         run.pause();
         Instant now = Instant.now();
         Duration hour = Duration.ofHours(1);
 
         assertThat(run.activeTime(now.plus(hour))).isEqualTo(run.activeTime(now));
-        run.resume(null);
+        run.resume(null, null);
         Instant resumed = Instant.now();
         assertThat(run.activeTime(resumed.plus(hour)).minus(run.activeTime(resumed))).isEqualTo(hour);
     }
 
     @Test
     void aCancelledTaskWaitsForNoApprovalAnyMore() {
-        run.planning();
-        run.startAgents(List.of("writer"));
+        run.plan().start();
+        run.agentSteps().start(List.of("writer"));
         run.deployment(new com.miteos.model.task.Deployment("s3://b/x", "awaiting_approval", null, null));
-        run.awaitApproval(new PendingAction(PendingAction.DEPLOY, "Approve.", List.of(), "s3://b/x"));
+        control.awaitApproval(new PendingAction(PendingAction.DEPLOY, "Approve.", List.of(), "s3://b/x"));
 
         run.cancel();
 
