@@ -159,6 +159,20 @@ class SandboxModelTest {
         });
     }
 
+    /** Models of different tasks share their parts, yet each keeps its own task's settings. */
+    @Test
+    void eachTaskModelKeepsItsOwnSettings() {
+        SandboxModel failing = models.forTask(config(FAIL));
+        SandboxModel oneAgent = models.forTask(new TaskConfig(1, 90, false, null, null));
+        ModelCall step = call(ModelPurpose.AGENT_STEP, conversationAfterOneSearch());
+        ModelCall plan = call(ModelPurpose.PLAN, planConversation());
+
+        assertThatThrownBy(() -> failing.chat(step).await().indefinitely()).isInstanceOf(ModelCallException.class);
+        assertThat(answer(step).aiMessage().hasToolExecutionRequests()).isTrue();
+        assertThat(workItems(oneAgent.chat(plan).await().indefinitely())).isEqualTo(1);
+        assertThat(workItems(answer(plan))).isEqualTo(3);
+    }
+
     @Test
     void failOutcomeEndsAWholeAgentLoopWithSandboxFailure() {
         ScriptedOrchestrator orchestrator = ScriptedOrchestrator.withSandboxModel();
@@ -189,6 +203,10 @@ class SandboxModelTest {
                         : purpose == ModelPurpose.AGENT_STEP ? ScriptedOrchestrator.AGENT_TOOLS : List.of())
                 .build();
         return new ModelCall(purpose, "task_1", purpose == ModelPurpose.AGENT_STEP ? "researcher" : null, request);
+    }
+
+    private static int workItems(ChatResponse plan) {
+        return plan.aiMessage().text().split("\"type\"", -1).length - 1;
     }
 
     private static List<ChatMessage> planConversation() {
