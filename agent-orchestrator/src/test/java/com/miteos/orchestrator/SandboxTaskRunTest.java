@@ -155,7 +155,7 @@ class SandboxTaskRunTest {
      */
     @Test
     void liveTaskWithoutAModelFailsPromptlyWithAClearCode() {
-        assertThat(providers.model(Mode.LIVE)).as("no live model, so no model request can go anywhere")
+        assertThat(providers.model(Mode.LIVE, new TaskConfig(3, 90, false, null, null))).as("no live model, so no model request can go anywhere")
                 .isInstanceOf(UnconfiguredModel.class);
         String task = Ids.newId(IdPrefix.TASK);
         send(task, SEED_PROMPT, 3, null, Mode.LIVE);

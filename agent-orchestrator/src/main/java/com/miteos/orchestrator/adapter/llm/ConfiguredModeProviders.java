@@ -1,8 +1,9 @@
 package com.miteos.orchestrator.adapter.llm;
 
 import com.miteos.model.task.Mode;
+import com.miteos.model.task.TaskConfig;
 import com.miteos.orchestrator.adapter.llm.sandbox.SandboxCorpus;
-import com.miteos.orchestrator.adapter.llm.sandbox.SandboxModel;
+import com.miteos.orchestrator.adapter.llm.sandbox.SandboxModels;
 import com.miteos.orchestrator.adapter.llm.sandbox.SandboxSearchProvider;
 import com.miteos.orchestrator.port.llm.ModelProvider;
 import com.miteos.orchestrator.port.llm.ModeProviders;
@@ -18,21 +19,22 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Sandbox tasks run on the deterministic sandbox model and the bundled offline corpus. Live
- * tasks get the configured OpenAI-compatible model and search provider; without a model they
- * fail promptly with {@code model_not_configured} rather than hang.
+ * Sandbox tasks run on the bundled offline corpus and a deterministic sandbox model bound to the
+ * task's settings (made cheaply per task from parts built once). Live tasks get the configured
+ * OpenAI-compatible model and search provider; without a model they fail promptly with
+ * {@code model_not_configured} rather than hang.
  */
 @ApplicationScoped
 public class ConfiguredModeProviders implements ModeProviders {
 
-    private final ModelProvider sandboxModel;
+    private final SandboxModels sandboxModels;
     private final SearchProvider sandboxSearch;
     private final ModelProvider liveModel;
     private final SearchProvider liveSearch;
 
     public ConfiguredModeProviders(OrchestratorConfig config, ObjectMapper json, Vertx vertx) {
         SandboxCorpus corpus = SandboxCorpus.bundled();
-        this.sandboxModel = new SandboxModel(corpus);
+        this.sandboxModels = new SandboxModels(corpus);
         this.sandboxSearch = new SandboxSearchProvider(corpus);
         this.liveSearch = SearchProviders.fromConfig(config.search(), json);
         this.liveModel = liveModel(config.llm(), vertx);
@@ -59,8 +61,8 @@ public class ConfiguredModeProviders implements ModeProviders {
     }
 
     @Override
-    public ModelProvider model(Mode mode) {
-        return mode == Mode.TEST ? sandboxModel : liveModel;
+    public ModelProvider model(Mode mode, TaskConfig config) {
+        return mode == Mode.TEST ? sandboxModels.forTask(config) : liveModel;
     }
 
     @Override

@@ -159,8 +159,7 @@ public class AgentLoop {
                     "An agent used all its " + maxSteps + " steps without finishing."));
         }
         a.run().agentSteps().update(a.agentId(), AgentStatus.THINKING, null, progress(step - 1));
-        ModelCall call = new ModelCall(a.purpose(), a.run().taskId(), a.agentType(), a.run().config().maxAgents(),
-                a.run().config().sandbox(), ChatRequest.builder()
+        ModelCall call = new ModelCall(a.purpose(), a.run().taskId(), a.agentType(), ChatRequest.builder()
                 .messages(List.copyOf(conversation.messages))
                 .toolSpecifications(ToolBox.specifications(offered))
                 .build());

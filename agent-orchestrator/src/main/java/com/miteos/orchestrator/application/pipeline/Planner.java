@@ -87,8 +87,8 @@ public class Planner {
     }
 
     private Uni<AiMessage> ask(TaskRun run, ModelProvider model, List<ChatMessage> messages, Spent spent) {
-        ModelCall call = new ModelCall(ModelPurpose.PLAN, run.taskId(), null, run.config().maxAgents(),
-                run.config().sandbox(), ChatRequest.builder().messages(List.copyOf(messages)).build());
+        ModelCall call = new ModelCall(ModelPurpose.PLAN, run.taskId(), null,
+                ChatRequest.builder().messages(List.copyOf(messages)).build());
         return model.chat(call).map(response -> {
             spent.credits = spent.credits.add(costs.modelCall(model.modelName(ModelPurpose.PLAN),
                     response.tokenUsage()));

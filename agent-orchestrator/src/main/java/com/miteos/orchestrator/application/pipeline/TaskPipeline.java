@@ -71,7 +71,7 @@ public class TaskPipeline {
     }
 
     public Uni<Void> execute(TaskRun run) {
-        ModelProvider model = providers.model(run.mode());
+        ModelProvider model = providers.model(run.mode(), run.config());
         SearchProvider search = providers.search(run.mode());
         if (run.isFinished()) {
             return Uni.createFrom().voidItem();

@@ -176,7 +176,6 @@ class PlanValidationTest {
         ModelCall call = model.calls.get(0);
         assertThat(call.purpose()).isEqualTo(ModelPurpose.PLAN);
         assertThat(call.taskId()).isEqualTo("task_plan_test");
-        assertThat(call.maxAgents()).isEqualTo(3);
         assertThat(call.agentType()).isNull();
         assertThat(call.request().messages()).hasSize(2);
         assertThat(((SystemMessage) call.request().messages().get(0)).text()).contains("at most 3 independent");

@@ -1,6 +1,5 @@
 package com.miteos.orchestrator.adapter.llm.sandbox;
 
-import com.miteos.model.task.SandboxOutcome;
 import com.miteos.orchestrator.port.llm.ModelCall;
 import com.miteos.orchestrator.port.llm.ModelCallException;
 import com.miteos.orchestrator.port.llm.ModelProvider;
@@ -20,7 +19,9 @@ import java.util.Objects;
  * Sandbox tasks thereby run the real pipeline (planner, parallel agent loops, tools,
  * synthesis, deliverables, events) for free, like a payment provider's test mode.
  *
- * <p>Every answer is a pure function of the {@link ModelCall}: no randomness, no clock, no
+ * <p>Each instance serves one task and is made by {@link SandboxModels#forTask}, bound to that
+ * task's settings: the most work items a plan may hold and the sandbox outcome. Every answer is
+ * a pure function of the {@link ModelCall} and those settings: no randomness, no clock, no
  * state between calls, so a task resumed from a checkpoint continues exactly as it would have.
  * Token usage is estimated at four characters per token so that cost meters see realistic
  * numbers. Step delays ({@code config.sandbox.step_delay_ms}) are the caller's business; the
@@ -37,14 +38,19 @@ public final class SandboxModel implements ModelProvider {
 
     private static final int CHARACTERS_PER_TOKEN = 4;
 
-    private final SandboxPlanner planner = new SandboxPlanner();
+    private final SandboxPlanner planner;
     private final SandboxAgentBehaviour agents;
     private final SandboxSynthesis synthesis;
+    private final int maxAgents;
+    private final boolean configuredToFail;
 
-    public SandboxModel(SandboxCorpus corpus) {
-        ReportComposer composer = new ReportComposer(corpus);
-        this.agents = new SandboxAgentBehaviour(composer);
-        this.synthesis = new SandboxSynthesis(composer);
+    SandboxModel(SandboxPlanner planner, SandboxAgentBehaviour agents, SandboxSynthesis synthesis, int maxAgents,
+            boolean configuredToFail) {
+        this.planner = planner;
+        this.agents = agents;
+        this.synthesis = synthesis;
+        this.maxAgents = maxAgents;
+        this.configuredToFail = configuredToFail;
     }
 
     @Override
@@ -60,12 +66,12 @@ public final class SandboxModel implements ModelProvider {
 
     private ChatResponse answer(ModelCall call) {
         SandboxConversation conversation = new SandboxConversation(call.request());
-        if (configuredToFail(call) && conversation.toolResultCount() > 0) {
+        if (configuredToFail && conversation.toolResultCount() > 0) {
             throw new ModelCallException(FAILURE_CODE,
                     "The sandbox run was configured to fail (config.sandbox.outcome = \"fail\").");
         }
         AiMessage message = switch (call.purpose()) {
-            case PLAN -> AiMessage.from(planner.plan(conversation.taskPrompt(), call.maxAgents()));
+            case PLAN -> AiMessage.from(planner.plan(conversation.taskPrompt(), maxAgents));
             case AGENT_STEP -> agents.nextStep(call.agentType(), conversation);
             case SYNTHESIS -> synthesis.nextStep(conversation);
         };
@@ -75,10 +81,6 @@ public final class SandboxModel implements ModelProvider {
                 .tokenUsage(new TokenUsage(tokens(conversation.characterCount()), tokens(outputCharacters(message))))
                 .finishReason(message.hasToolExecutionRequests() ? FinishReason.TOOL_EXECUTION : FinishReason.STOP)
                 .build();
-    }
-
-    private static boolean configuredToFail(ModelCall call) {
-        return call.sandbox() != null && call.sandbox().outcome() == SandboxOutcome.FAIL;
     }
 
     private static long outputCharacters(AiMessage message) {

@@ -35,7 +35,7 @@ final class ModelCalls {
 
     /** An agent step over this conversation, offering web_search and finish. */
     static ModelCall agentStep(List<ChatMessage> conversation) {
-        return new ModelCall(ModelPurpose.AGENT_STEP, "task-1", "researcher", 3, null, ChatRequest.builder()
+        return new ModelCall(ModelPurpose.AGENT_STEP, "task-1", "researcher", ChatRequest.builder()
                 .messages(conversation)
                 .toolSpecifications(List.of(WEB_SEARCH, FINISH))
                 .build());
@@ -48,7 +48,7 @@ final class ModelCalls {
 
     /** A planning call, as the planner makes it: no tools. */
     static ModelCall plan() {
-        return new ModelCall(ModelPurpose.PLAN, "task-1", null, 3, null, ChatRequest.builder()
+        return new ModelCall(ModelPurpose.PLAN, "task-1", null, ChatRequest.builder()
                 .messages(List.of(SystemMessage.from("Answer JSON."), UserMessage.from("Plan X.")))
                 .build());
     }

@@ -182,7 +182,7 @@ class SandboxAgentStepTest {
 
     private ChatResponse step(String agentType, List<ChatMessage> messages, List<dev.langchain4j.agent.tool.ToolSpecification> tools) {
         ChatRequest request = ChatRequest.builder().messages(messages).toolSpecifications(tools).build();
-        return orchestrator.call(new ModelCall(ModelPurpose.AGENT_STEP, "task_1", agentType, 3, null, request));
+        return orchestrator.call(new ModelCall(ModelPurpose.AGENT_STEP, "task_1", agentType, request));
     }
 
     private static JsonNode arguments(ToolExecutionRequest call) {

@@ -2,6 +2,7 @@ package com.miteos.orchestrator.adapter.llm.sandbox;
 
 import com.miteos.model.task.SandboxConfig;
 import com.miteos.model.task.SandboxOutcome;
+import com.miteos.model.task.TaskConfig;
 import com.miteos.orchestrator.port.llm.ModelCall;
 import com.miteos.orchestrator.port.llm.ModelCallException;
 import com.miteos.orchestrator.port.llm.ModelPurpose;
@@ -24,34 +25,39 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The {@link SandboxModel} as a {@code ModelProvider}: names, determinism, token usage, the fail outcome. */
+/**
+ * The {@link SandboxModel} as a {@code ModelProvider}, made by {@link SandboxModels} for a task's
+ * settings: names, determinism, token usage, the fail outcome.
+ */
 class SandboxModelTest {
 
     private static final SandboxConfig FAIL = new SandboxConfig(0, SandboxOutcome.FAIL);
 
-    private final SandboxModel model = new SandboxModel(SandboxCorpus.bundled());
+    private final SandboxModels models = new SandboxModels(SandboxCorpus.bundled());
+    private final SandboxModel model = models.forTask(config(null));
 
     @ParameterizedTest
     @EnumSource(ModelPurpose.class)
     void everyPurposeIsAnsweredByTheSandboxModel(ModelPurpose purpose) {
         assertThat(model.modelName(purpose)).isEqualTo("miteos-sandbox-1");
-        assertThat(answer(call(purpose, conversationAfterOneSearch(), null)).modelName()).isEqualTo("miteos-sandbox-1");
+        assertThat(answer(call(purpose, conversationAfterOneSearch())).modelName()).isEqualTo("miteos-sandbox-1");
     }
 
     @ParameterizedTest
     @EnumSource(ModelPurpose.class)
     void sameCallGivesEqualResponsesEvenFromAnotherInstance(ModelPurpose purpose) {
-        ModelCall call = call(purpose, conversationAfterOneSearch(), null);
+        ModelCall call = call(purpose, conversationAfterOneSearch());
 
         ChatResponse first = answer(call);
 
         assertThat(answer(call)).isEqualTo(first);
-        assertThat(new SandboxModel(SandboxCorpus.bundled()).chat(call).await().indefinitely()).isEqualTo(first);
+        SandboxModel another = new SandboxModels(SandboxCorpus.bundled()).forTask(config(null));
+        assertThat(another.chat(call).await().indefinitely()).isEqualTo(first);
     }
 
     @Test
     void answerIsReadyAsSoonAsSubscribed() {
-        UniAssertSubscriber<ChatResponse> subscriber = model.chat(call(ModelPurpose.PLAN, planConversation(), null))
+        UniAssertSubscriber<ChatResponse> subscriber = model.chat(call(ModelPurpose.PLAN, planConversation()))
                 .subscribe().withSubscriber(UniAssertSubscriber.create());
 
         subscriber.assertCompleted();
@@ -61,7 +67,7 @@ class SandboxModelTest {
     @EnumSource(ModelPurpose.class)
     void tokenUsageIsAQuarterOfTheCharactersRoundedUp(ModelPurpose purpose) {
         List<ChatMessage> messages = conversationAfterOneSearch();
-        ChatResponse response = answer(call(purpose, messages, null));
+        ChatResponse response = answer(call(purpose, messages));
 
         long inputCharacters = 0;
         for (ChatMessage message : messages) {
@@ -88,25 +94,25 @@ class SandboxModelTest {
 
     @Test
     void finishReasonIsToolExecutionForToolCallsAndStopForText() {
-        assertThat(answer(call(ModelPurpose.AGENT_STEP, conversationAfterOneSearch(), null)).finishReason())
+        assertThat(answer(call(ModelPurpose.AGENT_STEP, conversationAfterOneSearch())).finishReason())
                 .isEqualTo(FinishReason.TOOL_EXECUTION);
-        assertThat(answer(call(ModelPurpose.PLAN, planConversation(), null)).finishReason()).isEqualTo(FinishReason.STOP);
+        assertThat(answer(call(ModelPurpose.PLAN, planConversation())).finishReason()).isEqualTo(FinishReason.STOP);
     }
 
     @Test
     void failOutcomeLetsTheFirstStepThroughSoTheRunVisiblyStarts() {
         List<ChatMessage> start = List.of(SystemMessage.from("Agent."), UserMessage.from("Task: " + ScriptedOrchestrator.SEED_PROMPT));
 
-        assertThat(answer(call(ModelPurpose.PLAN, planConversation(), FAIL)).aiMessage().text()).contains("work_items");
-        assertThat(answer(call(ModelPurpose.AGENT_STEP, start, FAIL)).aiMessage().toolExecutionRequests()).hasSize(1);
+        assertThat(answer(call(ModelPurpose.PLAN, planConversation()), FAIL).aiMessage().text()).contains("work_items");
+        assertThat(answer(call(ModelPurpose.AGENT_STEP, start), FAIL).aiMessage().toolExecutionRequests()).hasSize(1);
     }
 
     @ParameterizedTest
     @EnumSource(ModelPurpose.class)
     void failOutcomeFailsEveryCallOnceAToolResultIsIn(ModelPurpose purpose) {
-        ModelCall call = call(purpose, conversationAfterOneSearch(), FAIL);
+        ModelCall call = call(purpose, conversationAfterOneSearch());
 
-        UniAssertSubscriber<ChatResponse> subscriber = model.chat(call).subscribe().withSubscriber(UniAssertSubscriber.create());
+        UniAssertSubscriber<ChatResponse> subscriber = models.forTask(config(FAIL)).chat(call).subscribe().withSubscriber(UniAssertSubscriber.create());
 
         subscriber.assertFailedWith(ModelCallException.class, "configured to fail");
         assertThat(((ModelCallException) subscriber.getFailure()).code()).isEqualTo("sandbox_failure");
@@ -116,7 +122,7 @@ class SandboxModelTest {
 
     @Test
     void failedCallSurfacesAsModelCallExceptionWhenAwaited() {
-        assertThatThrownBy(() -> answer(call(ModelPurpose.AGENT_STEP, conversationAfterOneSearch(), FAIL)))
+        assertThatThrownBy(() -> answer(call(ModelPurpose.AGENT_STEP, conversationAfterOneSearch()), FAIL))
                 .isInstanceOfSatisfying(ModelCallException.class,
                         failure -> assertThat(failure.code()).isEqualTo(SandboxModel.FAILURE_CODE));
     }
@@ -129,21 +135,21 @@ class SandboxModelTest {
     @EnumSource(ModelPurpose.class)
     void completeOutcomeAnswersExactlyAsWithoutSandboxSettings(ModelPurpose purpose) {
         List<ChatMessage> conversation = conversationAfterOneSearch();
-        ChatResponse unconfigured = answer(call(purpose, conversation, null));
+        ChatResponse unconfigured = answer(call(purpose, conversation));
 
-        assertThat(answer(call(purpose, conversation, SandboxConfig.defaults()))).isEqualTo(unconfigured);
-        assertThat(answer(call(purpose, conversation, new SandboxConfig(250, SandboxOutcome.COMPLETE))))
+        assertThat(answer(call(purpose, conversation), SandboxConfig.defaults())).isEqualTo(unconfigured);
+        assertThat(answer(call(purpose, conversation), new SandboxConfig(250, SandboxOutcome.COMPLETE)))
                 .isEqualTo(unconfigured);
         AiMessage message = unconfigured.aiMessage();
         assertThat(message.hasToolExecutionRequests() || message.text() != null && !message.text().isBlank())
                 .as("an answer with text or a tool call: %s", message).isTrue();
-        assertThatThrownBy(() -> answer(call(purpose, conversation, FAIL))).isInstanceOf(ModelCallException.class);
+        assertThatThrownBy(() -> answer(call(purpose, conversation), FAIL)).isInstanceOf(ModelCallException.class);
     }
 
     @Test
     void afterOneSearchAnAgentStepCallsAnotherTool() {
-        ChatResponse response = answer(call(ModelPurpose.AGENT_STEP, conversationAfterOneSearch(),
-                SandboxConfig.defaults()));
+        ChatResponse response = answer(call(ModelPurpose.AGENT_STEP, conversationAfterOneSearch()),
+                SandboxConfig.defaults());
 
         assertThat(response.finishReason()).isEqualTo(FinishReason.TOOL_EXECUTION);
         assertThat(response.aiMessage().toolExecutionRequests()).singleElement().satisfies(request -> {
@@ -153,9 +159,23 @@ class SandboxModelTest {
         });
     }
 
+    /** Models of different tasks share their parts, yet each keeps its own task's settings. */
+    @Test
+    void eachTaskModelKeepsItsOwnSettings() {
+        SandboxModel failing = models.forTask(config(FAIL));
+        SandboxModel oneAgent = models.forTask(new TaskConfig(1, 90, false, null, null));
+        ModelCall step = call(ModelPurpose.AGENT_STEP, conversationAfterOneSearch());
+        ModelCall plan = call(ModelPurpose.PLAN, planConversation());
+
+        assertThatThrownBy(() -> failing.chat(step).await().indefinitely()).isInstanceOf(ModelCallException.class);
+        assertThat(answer(step).aiMessage().hasToolExecutionRequests()).isTrue();
+        assertThat(workItems(oneAgent.chat(plan).await().indefinitely())).isEqualTo(1);
+        assertThat(workItems(answer(plan))).isEqualTo(3);
+    }
+
     @Test
     void failOutcomeEndsAWholeAgentLoopWithSandboxFailure() {
-        ScriptedOrchestrator orchestrator = new ScriptedOrchestrator(model);
+        ScriptedOrchestrator orchestrator = ScriptedOrchestrator.withSandboxModel();
 
         assertThatThrownBy(() -> orchestrator.runAgent("researcher", ScriptedOrchestrator.SEED_PROMPT, "Research",
                 ScriptedOrchestrator.AGENT_TOOLS, FAIL))
@@ -167,13 +187,26 @@ class SandboxModelTest {
         return model.chat(call).await().indefinitely();
     }
 
-    private static ModelCall call(ModelPurpose purpose, List<ChatMessage> messages, SandboxConfig sandbox) {
+    /** The answer of the model of a task with these sandbox settings. */
+    private ChatResponse answer(ModelCall call, SandboxConfig sandbox) {
+        return models.forTask(config(sandbox)).chat(call).await().indefinitely();
+    }
+
+    private static TaskConfig config(SandboxConfig sandbox) {
+        return new TaskConfig(3, 90, false, null, sandbox);
+    }
+
+    private static ModelCall call(ModelPurpose purpose, List<ChatMessage> messages) {
         ChatRequest request = ChatRequest.builder()
                 .messages(messages)
                 .toolSpecifications(purpose == ModelPurpose.SYNTHESIS ? ScriptedOrchestrator.SYNTHESIS_TOOLS
                         : purpose == ModelPurpose.AGENT_STEP ? ScriptedOrchestrator.AGENT_TOOLS : List.of())
                 .build();
-        return new ModelCall(purpose, "task_1", purpose == ModelPurpose.AGENT_STEP ? "researcher" : null, 3, sandbox, request);
+        return new ModelCall(purpose, "task_1", purpose == ModelPurpose.AGENT_STEP ? "researcher" : null, request);
+    }
+
+    private static int workItems(ChatResponse plan) {
+        return plan.aiMessage().text().split("\"type\"", -1).length - 1;
     }
 
     private static List<ChatMessage> planConversation() {

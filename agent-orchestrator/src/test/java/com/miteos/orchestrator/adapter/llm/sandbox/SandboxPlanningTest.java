@@ -84,7 +84,7 @@ class SandboxPlanningTest {
                 .messages(SystemMessage.from("Plan."), UserMessage.from(ScriptedOrchestrator.SEED_PROMPT))
                 .build();
 
-        ChatResponse response = orchestrator.call(new ModelCall(ModelPurpose.PLAN, "task_1", null, 3, null, request));
+        ChatResponse response = orchestrator.call(new ModelCall(ModelPurpose.PLAN, "task_1", null, request));
 
         assertThat(response.aiMessage().hasToolExecutionRequests()).isFalse();
         assertThat(response.aiMessage().text()).startsWith("{\"work_items\":[");

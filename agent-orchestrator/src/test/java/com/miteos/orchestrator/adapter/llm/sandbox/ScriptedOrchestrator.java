@@ -3,6 +3,7 @@ package com.miteos.orchestrator.adapter.llm.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.miteos.model.task.SandboxConfig;
+import com.miteos.model.task.TaskConfig;
 import com.miteos.orchestrator.port.llm.ModelCall;
 import com.miteos.orchestrator.port.llm.ModelProvider;
 import com.miteos.orchestrator.port.llm.ModelPurpose;
@@ -23,10 +24,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Test fixture that plays the orchestrator around a {@link ModelProvider}: it builds the
+ * Test fixture that plays the orchestrator around the model of each task's settings: it builds the
  * conversations the sandbox model expects (see the package's contract in {@link SandboxModel}),
  * executes the tools against the sandbox search provider and an in-memory file store, and
  * records every call, so tests can check whole agent loops and pipelines.
@@ -49,16 +51,22 @@ final class ScriptedOrchestrator {
     static final List<ToolSpecification> AGENT_TOOLS = List.of(WEB_SEARCH, WRITE_FILE, READ_FILE, LIST_FILES, FINISH);
     static final List<ToolSpecification> SYNTHESIS_TOOLS = List.of(WRITE_FILE, FINISH);
 
-    private final ModelProvider model;
+    /** The model of a task with the given settings, as {@code ModeProviders} chooses it. */
+    private final Function<TaskConfig, ModelProvider> models;
     private final SandboxSearchProvider search = new SandboxSearchProvider(SandboxCorpus.bundled());
     private final Map<String, String> files = new LinkedHashMap<>();
 
-    ScriptedOrchestrator(ModelProvider model) {
-        this.model = model;
+    ScriptedOrchestrator(Function<TaskConfig, ModelProvider> models) {
+        this.models = models;
     }
 
     static ScriptedOrchestrator withSandboxModel() {
-        return new ScriptedOrchestrator(new SandboxModel(SandboxCorpus.bundled()));
+        return new ScriptedOrchestrator(new SandboxModels(SandboxCorpus.bundled())::forTask);
+    }
+
+    /** The settings of a task with this many agents at most and these sandbox settings. */
+    static TaskConfig config(int maxAgents, SandboxConfig sandbox) {
+        return new TaskConfig(maxAgents, 90, false, null, sandbox);
     }
 
     /** Everything written with {@code write_file}, by name, in writing order. */
@@ -72,7 +80,8 @@ final class ScriptedOrchestrator {
                 .messages(SystemMessage.from("You are the planner. Split the task into work items."),
                         UserMessage.from(prompt))
                 .build();
-        ChatResponse response = call(new ModelCall(ModelPurpose.PLAN, "task_test", null, maxAgents, null, request));
+        ChatResponse response = call(new ModelCall(ModelPurpose.PLAN, "task_test", null, request),
+                config(maxAgents, null));
         try {
             List<JsonNode> items = new ArrayList<>();
             JSON.readTree(response.aiMessage().text()).path("work_items").forEach(items::add);
@@ -115,8 +124,13 @@ final class ScriptedOrchestrator {
         return runSynthesis(prompt, findings);
     }
 
+    /** The answer of the model of a task with default settings (three agents at most, no sandbox settings). */
     ChatResponse call(ModelCall call) {
-        return model.chat(call).await().indefinitely();
+        return call(call, config(3, null));
+    }
+
+    ChatResponse call(ModelCall call, TaskConfig config) {
+        return models.apply(config).chat(call).await().indefinitely();
     }
 
     private AgentRun loop(ModelPurpose purpose, String agentType, List<ChatMessage> messages,
@@ -124,7 +138,7 @@ final class ScriptedOrchestrator {
         List<ChatResponse> responses = new ArrayList<>();
         for (int step = 0; step < STEP_LIMIT; step++) {
             ChatRequest request = ChatRequest.builder().messages(messages).toolSpecifications(tools).build();
-            ChatResponse response = call(new ModelCall(purpose, "task_test", agentType, 3, sandbox, request));
+            ChatResponse response = call(new ModelCall(purpose, "task_test", agentType, request), config(3, sandbox));
             responses.add(response);
             AiMessage answer = response.aiMessage();
             messages.add(answer);
