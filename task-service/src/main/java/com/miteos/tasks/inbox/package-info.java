@@ -1,10 +1,10 @@
 /**
- * The inbox: how this service receives an event exactly once. {@link com.miteos.tasks.inbox.Inbox}
- * records the event id in {@code processed_events} first, in the same transaction as the
- * projection, and skips the projection when the id is already there (insert-first, never
- * check-then-insert); it retries a failed delivery until it commits, except data the database
- * refuses, which goes to the dead-letter topic. {@link com.miteos.tasks.inbox.ProcessedEventsPruner}
- * forgets ids older than the retention ({@link com.miteos.tasks.inbox.ProcessedEventsConfig}).
+ * The inbox: how this service receives an event exactly once. {@link Inbox} records the event
+ * id in {@code processed_events} first, in the same transaction as the projection, and skips the
+ * projection when the id is already there (insert-first, never check-then-insert); it retries a
+ * failed delivery until it commits, except data the database refuses, which goes to the
+ * dead-letter topic. {@link ProcessedEventsPruner} forgets ids older than the retention
+ * ({@link ProcessedEventsConfig}).
  *
  * <p>task-service and deliverable-service each have this package, with the same class names,
  * the same code and the same tests ({@code InboxTest}, {@code ProcessedEventsPrunerTest}): only
