@@ -65,6 +65,16 @@ class AuthenticationTest {
         given().auth().oauth2(ADMIN_TOKEN).delete("/admin/v1/keys/{id}", key.<String>path("id"))
                 .then().statusCode(204);
         given().auth().oauth2(token).get("/v1/tasks/{id}", "task_nope").then().statusCode(401);
+
+        // The listing shows when it was revoked (by the database's clock, now); revoking again keeps that time.
+        String revokedAt = given().auth().oauth2(ADMIN_TOKEN).get("/admin/v1/accounts/{id}/keys", account)
+                .then().statusCode(200).extract().path("[0].revoked_at");
+        org.assertj.core.api.Assertions.assertThat(java.time.Instant.parse(revokedAt))
+                .isBetween(java.time.Instant.now().minusSeconds(60), java.time.Instant.now().plusSeconds(60));
+        given().auth().oauth2(ADMIN_TOKEN).delete("/admin/v1/keys/{id}", key.<String>path("id"))
+                .then().statusCode(204);
+        given().auth().oauth2(ADMIN_TOKEN).get("/admin/v1/accounts/{id}/keys", account)
+                .then().statusCode(200).body("[0].revoked_at", equalTo(revokedAt));
     }
 
     @Test

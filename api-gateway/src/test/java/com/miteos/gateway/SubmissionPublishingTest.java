@@ -4,7 +4,7 @@ import com.miteos.gateway.client.TaskReadModel;
 import com.miteos.gateway.domain.Caller;
 import com.miteos.gateway.messaging.TaskCommandPublisher;
 import com.miteos.gateway.repository.TaskSubmission;
-import com.miteos.gateway.repository.TaskSubmissionRepository;
+import com.miteos.gateway.repository.SubmissionOutbox;
 import com.miteos.model.event.EventEnvelope;
 import com.miteos.model.event.EventJson;
 import com.miteos.model.event.EventPayload;
@@ -62,7 +62,7 @@ class SubmissionPublishingTest {
     InMemoryConnector connector;
 
     @Inject
-    TaskSubmissionRepository submissions;
+    SubmissionOutbox submissions;
 
     @Inject
     Pool pool;

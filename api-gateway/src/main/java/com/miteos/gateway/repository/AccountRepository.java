@@ -1,32 +1,24 @@
 package com.miteos.gateway.repository;
 
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
 
-/** SQL for accounts. */
+/** Accounts, through Panache. */
 @ApplicationScoped
-public class AccountRepository {
+public class AccountRepository implements PanacheRepositoryBase<AccountEntity, String> {
 
-    private final Pool pool;
-
-    public AccountRepository(Pool pool) {
-        this.pool = pool;
-    }
-
+    @WithTransaction
     public Uni<Void> insert(String id, String name, Instant createdAt) {
-        return pool.preparedQuery("INSERT INTO accounts (id, name, created_at) VALUES ($1, $2, $3)")
-                .execute(Tuple.of(id, name, createdAt.atOffset(ZoneOffset.UTC)))
-                .replaceWithVoid();
+        return persist(new AccountEntity(id, name, createdAt)).replaceWithVoid();
     }
 
+    @WithSession
     public Uni<Boolean> exists(String id) {
-        return pool.preparedQuery("SELECT 1 FROM accounts WHERE id = $1")
-                .execute(Tuple.of(id))
-                .map(rows -> rows.size() > 0);
+        return count("id = ?1", id).map(count -> count > 0);
     }
 }

@@ -2,7 +2,7 @@ package com.miteos.gateway.service;
 
 import com.miteos.gateway.domain.ApiProblem;
 import com.miteos.gateway.domain.Caller;
-import com.miteos.gateway.repository.ApiKeyRepository;
+import com.miteos.gateway.repository.ApiKeyLookup;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,9 +17,9 @@ public class ApiKeyAuthenticator {
 
     private static final String BEARER = "Bearer ";
 
-    private final ApiKeyRepository keys;
+    private final ApiKeyLookup keys;
 
-    public ApiKeyAuthenticator(ApiKeyRepository keys) {
+    public ApiKeyAuthenticator(ApiKeyLookup keys) {
         this.keys = keys;
     }
 

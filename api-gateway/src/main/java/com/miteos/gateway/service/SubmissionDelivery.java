@@ -2,7 +2,7 @@ package com.miteos.gateway.service;
 
 import com.miteos.gateway.messaging.TaskCommandPublisher;
 import com.miteos.gateway.repository.TaskSubmission;
-import com.miteos.gateway.repository.TaskSubmissionRepository;
+import com.miteos.gateway.repository.SubmissionOutbox;
 import com.miteos.model.event.EventEnvelope;
 import com.miteos.model.event.EventTypes;
 import com.miteos.model.event.TaskCreated;
@@ -30,12 +30,12 @@ import java.util.concurrent.ConcurrentMap;
 @ApplicationScoped
 public class SubmissionDelivery {
 
-    private final TaskSubmissionRepository submissions;
+    private final SubmissionOutbox outbox;
     private final TaskCommandPublisher publisher;
     private final ConcurrentMap<String, Uni<Void>> inFlight = new ConcurrentHashMap<>();
 
-    public SubmissionDelivery(TaskSubmissionRepository submissions, TaskCommandPublisher publisher) {
-        this.submissions = submissions;
+    public SubmissionDelivery(SubmissionOutbox outbox, TaskCommandPublisher publisher) {
+        this.outbox = outbox;
         this.publisher = publisher;
     }
 
@@ -47,14 +47,14 @@ public class SubmissionDelivery {
     }
 
     private Uni<Void> publishUnlessPublished(TaskSubmission s) {
-        return submissions.isPublished(s.taskId()).flatMap(published -> published
+        return outbox.isPublished(s.taskId()).flatMap(published -> published
                 ? Uni.createFrom().voidItem()
                 : publisher.taskCreated(event(s)).call(() -> markPublished(s)));
     }
 
     /** The broker has the record: a stamp that fails only means the relay will publish it once more. */
     private Uni<Void> markPublished(TaskSubmission s) {
-        return submissions.markPublished(s.taskId())
+        return outbox.markPublished(s.taskId())
                 .onFailure().invoke(e -> Log.warnf("task %s: published but not marked published: %s", s.taskId(),
                         e.toString()))
                 .onFailure().recoverWithNull();

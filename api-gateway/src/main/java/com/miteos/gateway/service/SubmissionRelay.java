@@ -2,7 +2,7 @@ package com.miteos.gateway.service;
 
 import com.miteos.gateway.config.GatewayConfig;
 import com.miteos.gateway.repository.TaskSubmission;
-import com.miteos.gateway.repository.TaskSubmissionRepository;
+import com.miteos.gateway.repository.SubmissionOutbox;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -34,14 +34,14 @@ public class SubmissionRelay {
 
     private static final int BATCH = 100;
 
-    private final TaskSubmissionRepository submissions;
+    private final SubmissionOutbox outbox;
     private final SubmissionDelivery delivery;
     private final Duration interval;
     private final Duration grace;
     private Cancellable ticker;
 
-    public SubmissionRelay(TaskSubmissionRepository submissions, SubmissionDelivery delivery, GatewayConfig config) {
-        this.submissions = submissions;
+    public SubmissionRelay(SubmissionOutbox outbox, SubmissionDelivery delivery, GatewayConfig config) {
+        this.outbox = outbox;
         this.delivery = delivery;
         this.interval = config.submissions().relayInterval();
         this.grace = config.submissions().relayGrace();
@@ -62,7 +62,7 @@ public class SubmissionRelay {
 
     /** One pass. It never fails: a failure is logged where it happens, and the next pass retries. */
     private Uni<Void> relayPass() {
-        return submissions.findUnpublished(Instant.now().minus(grace), BATCH)
+        return outbox.findUnpublished(Instant.now().minus(grace), BATCH)
                 .onFailure().invoke(e -> Log.warnf("submission relay: unpublished submissions unreadable: %s",
                         e.toString()))
                 .onItem().transformToMulti(unpublished -> Multi.createFrom().iterable(unpublished))

@@ -8,6 +8,7 @@ import com.miteos.gateway.domain.ApiProblem;
 import com.miteos.gateway.domain.Caller;
 import com.miteos.gateway.mapping.TaskRequestParser.NewTask;
 import com.miteos.gateway.messaging.TaskCommandPublisher;
+import com.miteos.gateway.repository.SubmissionOutbox;
 import com.miteos.gateway.repository.TaskSubmission;
 import com.miteos.gateway.repository.TaskSubmissionRepository;
 import com.miteos.model.event.EventEnvelope;
@@ -44,6 +45,7 @@ import java.util.List;
 public class TaskService {
 
     private final TaskSubmissionRepository submissions;
+    private final SubmissionOutbox outbox;
     private final SubmissionDelivery delivery;
     private final TaskCommandPublisher publisher;
     private final TaskReadModel readModel;
@@ -51,11 +53,12 @@ public class TaskService {
     private final Duration projectionWait;
     private final ActiveTaskLimit activeTasks;
 
-    public TaskService(TaskSubmissionRepository submissions, SubmissionDelivery delivery,
+    public TaskService(TaskSubmissionRepository submissions, SubmissionOutbox outbox, SubmissionDelivery delivery,
             TaskCommandPublisher publisher, TaskReadModel readModel, ObjectMapper json, GatewayConfig config,
             ActiveTaskLimit activeTasks) {
         this.activeTasks = activeTasks;
         this.submissions = submissions;
+        this.outbox = outbox;
         this.delivery = delivery;
         this.publisher = publisher;
         this.readModel = readModel;
@@ -75,7 +78,7 @@ public class TaskService {
         Uni<Void> room = idempotencyKey == null ? activeTasks.check(caller)
                 : submissions.findByIdempotencyKey(caller, idempotencyKey)
                         .flatMap(earlier -> earlier == null ? activeTasks.check(caller) : Uni.createFrom().voidItem());
-        return room.flatMap(ok -> submissions.insert(submission)).flatMap(inserted -> inserted
+        return room.flatMap(ok -> outbox.insert(submission)).flatMap(inserted -> inserted
                 ? accept(caller, submission).map(task -> new Created(task, false))
                 : replay(caller, submission));
     }

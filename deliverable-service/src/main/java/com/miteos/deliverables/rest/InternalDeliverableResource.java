@@ -7,6 +7,7 @@ import com.miteos.deliverables.storage.DeliverableStorage;
 import com.miteos.model.task.Mode;
 import com.miteos.model.view.DeliverableView;
 import com.miteos.model.view.InternalHeaders;
+import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.BadRequestException;
@@ -23,6 +24,7 @@ import jakarta.ws.rs.core.StreamingOutput;
 
 import java.io.InputStream;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The internal deliverable API the gateway calls. Every request names its owner in
@@ -57,8 +59,9 @@ public class InternalDeliverableResource {
     public Response content(@PathParam("taskId") String taskId, @PathParam("fileId") String fileId,
             @HeaderParam(InternalHeaders.ACCOUNT_ID) String accountId,
             @HeaderParam(InternalHeaders.MODE) String mode) {
-        StoredDeliverable file = deliverables.find(required(accountId), mode(mode), taskId, fileId)
-                .await().indefinitely();
+        String owner = required(accountId);
+        Mode ownerMode = mode(mode);
+        StoredDeliverable file = awaitOnVertxContext(() -> deliverables.find(owner, ownerMode, taskId, fileId));
         if (file == null) {
             throw new NotFoundException();
         }
@@ -78,6 +81,20 @@ public class InternalDeliverableResource {
                 // Should a browser render it anyway, an agent-written page runs with no origin and no scripts.
                 .header("Content-Security-Policy", "default-src 'none'; sandbox")
                 .build();
+    }
+
+    /**
+     * Waits for a reactive read from this worker thread. Hibernate Reactive runs only on a Vert.x
+     * context, which a worker thread does not have: the read is subscribed on one, and awaited here.
+     */
+    private static <T> T awaitOnVertxContext(Supplier<Uni<T>> read) {
+        try {
+            return VertxContextSupport.subscribeAndAwait(read);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("reading the deliverable failed", e);
+        }
     }
 
     private static String required(String accountId) {

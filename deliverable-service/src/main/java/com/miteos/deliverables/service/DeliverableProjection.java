@@ -1,24 +1,33 @@
 package com.miteos.deliverables.service;
 
-import com.miteos.deliverables.repository.DeliverableRepository;
+import com.miteos.deliverables.inbox.Inbox;
+import com.miteos.deliverables.repository.DeliverableWriter;
 import com.miteos.model.event.DeliverableCreated;
 import com.miteos.model.event.EventEnvelope;
 import com.miteos.model.event.EventPayload;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Applies deliverable events exactly once: event id and row are written in one transaction. */
+/**
+ * Applies deliverable events exactly once: the {@link Inbox} writes the event id and the row in
+ * one transaction.
+ *
+ * <p>The projection is idempotent on its own too, which is what lets the inbox forget old ids: a
+ * deliverable's id derives from its task id and file name (the orchestrator's
+ * {@code write_file}), so every copy of its event carries the same id, and
+ * {@link DeliverableWriter#insert} is {@code ON CONFLICT (id) DO NOTHING}; deliverable rows are
+ * never deleted.
+ */
 @ApplicationScoped
 public class DeliverableProjection {
 
     static final String CONSUMER = "deliverable-service";
 
-    private final Pool pool;
-    private final DeliverableRepository deliverables;
+    private final Inbox inbox;
+    private final DeliverableWriter deliverables;
 
-    public DeliverableProjection(Pool pool, DeliverableRepository deliverables) {
-        this.pool = pool;
+    public DeliverableProjection(Inbox inbox, DeliverableWriter deliverables) {
+        this.inbox = inbox;
         this.deliverables = deliverables;
     }
 
@@ -26,7 +35,6 @@ public class DeliverableProjection {
         if (!(envelope.payload() instanceof DeliverableCreated created)) {
             return Uni.createFrom().voidItem();
         }
-        return pool.withTransaction(tx -> deliverables.markProcessed(tx, CONSUMER, envelope.eventId())
-                .flatMap(isNew -> isNew ? deliverables.insert(tx, envelope, created) : Uni.createFrom().voidItem()));
+        return inbox.once(CONSUMER, envelope, tx -> deliverables.insert(tx, envelope, created));
     }
 }

@@ -1,6 +1,6 @@
 package com.miteos.deliverables.service;
 
-import com.miteos.deliverables.repository.DeliverableRepository;
+import com.miteos.deliverables.repository.DeliverableReadRepository;
 import com.miteos.deliverables.repository.StoredDeliverable;
 import com.miteos.deliverables.storage.DeliverableStorage;
 import com.miteos.model.task.Mode;
@@ -14,10 +14,10 @@ import java.util.List;
 @ApplicationScoped
 public class DeliverableService {
 
-    private final DeliverableRepository deliverables;
+    private final DeliverableReadRepository deliverables;
     private final DeliverableStorage storage;
 
-    public DeliverableService(DeliverableRepository deliverables, DeliverableStorage storage) {
+    public DeliverableService(DeliverableReadRepository deliverables, DeliverableStorage storage) {
         this.deliverables = deliverables;
         this.storage = storage;
     }
@@ -28,7 +28,7 @@ public class DeliverableService {
     }
 
     public Uni<StoredDeliverable> find(String accountId, Mode mode, String taskId, String id) {
-        return deliverables.find(accountId, mode, taskId, id);
+        return deliverables.findForTask(accountId, mode, taskId, id);
     }
 
     private DeliverableView toView(StoredDeliverable d) {

@@ -6,7 +6,8 @@ import com.miteos.model.view.InternalHeaders;
 import com.miteos.model.view.TaskPage;
 import com.miteos.model.view.TaskView;
 import com.miteos.tasks.repository.Owner;
-import com.miteos.tasks.repository.TaskRepository;
+import com.miteos.tasks.repository.TaskLookup;
+import com.miteos.tasks.repository.TaskReadRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.DefaultValue;
@@ -33,9 +34,11 @@ public class InternalTaskResource {
     static final int MAX_WAIT_MS = 5_000;
     private static final Duration POLL_EVERY = Duration.ofMillis(20);
 
-    private final TaskRepository tasks;
+    private final TaskLookup lookup;
+    private final TaskReadRepository tasks;
 
-    public InternalTaskResource(TaskRepository tasks) {
+    public InternalTaskResource(TaskLookup lookup, TaskReadRepository tasks) {
+        this.lookup = lookup;
         this.tasks = tasks;
     }
 
@@ -78,7 +81,7 @@ public class InternalTaskResource {
     }
 
     private Uni<TaskView> findUntil(Owner owner, String id, long deadline) {
-        return tasks.find(owner, id).flatMap(task -> {
+        return lookup.find(owner, id).flatMap(task -> {
             if (task != null || System.nanoTime() >= deadline) {
                 return Uni.createFrom().item(task);
             }

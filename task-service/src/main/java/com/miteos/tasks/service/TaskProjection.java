@@ -4,45 +4,47 @@ import com.miteos.model.event.EventEnvelope;
 import com.miteos.model.event.EventPayload;
 import com.miteos.model.event.TaskCreated;
 import com.miteos.model.event.TaskStatusChanged;
-import com.miteos.tasks.repository.TaskRepository;
-import io.quarkus.logging.Log;
+import com.miteos.tasks.inbox.Inbox;
+import com.miteos.tasks.repository.TaskSnapshotWriter;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Applies task events to the read model, exactly once each: the event id is recorded in the
- * same transaction as the change it causes, so a redelivered event finds its id and is skipped.
+ * Applies task events to the read model, exactly once each: the {@link Inbox} records the event id
+ * in the same transaction as the change it causes, so a redelivered event finds its id and is
+ * skipped.
+ *
+ * <p>The projection is idempotent on its own too, which is what lets the inbox forget old ids: a
+ * {@code task.status} snapshot applies only with a higher sequence than the stored one, and never
+ * to a terminal task ({@link TaskSnapshotWriter#applyStatus}), so a repeated or stale one is
+ * ignored; a repeated {@code task.created} only fills in a prompt that is no longer missing
+ * ({@link TaskSnapshotWriter#applyCreated}). Task rows are never deleted, so these guards always
+ * find the row to compare with.
  */
 @ApplicationScoped
 public class TaskProjection {
 
     static final String CONSUMER = "task-service";
 
-    private final Pool pool;
-    private final TaskRepository tasks;
+    private final Inbox inbox;
+    private final TaskSnapshotWriter tasks;
 
-    public TaskProjection(Pool pool, TaskRepository tasks) {
-        this.pool = pool;
+    public TaskProjection(Inbox inbox, TaskSnapshotWriter tasks) {
+        this.inbox = inbox;
         this.tasks = tasks;
     }
 
     public Uni<Void> apply(EventEnvelope<EventPayload> envelope) {
-        return pool.withTransaction(tx -> tasks.markProcessed(tx, CONSUMER, envelope.eventId())
-                .flatMap(isNew -> {
-                    if (!isNew) {
-                        Log.debugf("task %s: event %s already applied", envelope.taskId(), envelope.eventId());
-                        return Uni.createFrom().voidItem();
-                    }
-                    EventPayload payload = envelope.payload();
-                    if (payload instanceof TaskCreated created) {
-                        return tasks.applyCreated(tx, envelope, created);
-                    }
-                    if (payload instanceof TaskStatusChanged changed) {
-                        return tasks.applyStatus(tx, envelope, changed);
-                    }
-                    // Other event types share these topics only by mistake; nothing to project.
-                    return Uni.createFrom().voidItem();
-                }));
+        return inbox.once(CONSUMER, envelope, tx -> {
+            EventPayload payload = envelope.payload();
+            if (payload instanceof TaskCreated created) {
+                return tasks.applyCreated(tx, envelope, created);
+            }
+            if (payload instanceof TaskStatusChanged changed) {
+                return tasks.applyStatus(tx, envelope, changed);
+            }
+            // Other event types share these topics only by mistake; nothing to project.
+            return Uni.createFrom().voidItem();
+        });
     }
 }

@@ -1,6 +1,5 @@
-package com.miteos.deliverables;
+package com.miteos.deliverables.inbox;
 
-import com.miteos.deliverables.service.ProcessedEventsPruner;
 import com.miteos.model.id.IdPrefix;
 import com.miteos.model.id.Ids;
 import io.quarkus.test.junit.QuarkusTest;
@@ -18,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProcessedEventsPrunerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String CONSUMER = "pruner-test";
 
     @Inject
     Pool pool;
@@ -30,9 +30,9 @@ class ProcessedEventsPrunerTest {
         String old = Ids.newId(IdPrefix.EVENT);
         String fresh = Ids.newId(IdPrefix.EVENT);
         String recent = Ids.newId(IdPrefix.EVENT);
-        record("deliverable-service", old, "8 days");
-        record("deliverable-service", fresh, "0 seconds");
-        record("deliverable-service", recent, "6 days");
+        record(CONSUMER, old, "8 days");
+        record(CONSUMER, fresh, "0 seconds");
+        record(CONSUMER, recent, "6 days");
 
         long removed = pruner.prune().await().atMost(WAIT);
 

@@ -1,7 +1,5 @@
-package com.miteos.tasks.service;
+package com.miteos.deliverables.inbox;
 
-import com.miteos.tasks.config.ProcessedEventsConfig;
-import com.miteos.tasks.repository.TaskRepository;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -21,16 +19,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * service.
  *
  * <p>Deleting is safe because the table only saves work: an event that comes again after its id
- * was forgotten still changes nothing. A {@code task.status} snapshot applies only with a higher
- * sequence than the stored one, and never to a terminal task ({@link TaskRepository#applyStatus}),
- * so a repeated or stale one is ignored; a repeated {@code task.created} only fills in a prompt
- * that is no longer missing ({@link TaskRepository#applyCreated}). Task rows are never deleted,
- * so these guards always find the row to compare with. Redeliveries come within minutes in
- * practice (the records since the last offset commit when a consumer restarts; outbox rows the
- * orchestrator published but had not marked sent when it stopped, relayed again once it is back),
- * and the default retention of 7 days is far beyond that. A later one (an orchestrator down for
- * longer than the retention, a consumer group whose offsets Kafka expired re-reading from the
- * earliest offset) is absorbed by the same guards.
+ * was forgotten still changes nothing, because every projection of this service is idempotent on
+ * its own (its projection class says why). Redeliveries come within minutes in practice (the
+ * records since the last offset commit when a consumer restarts; outbox rows the orchestrator
+ * published but had not marked sent when it stopped, relayed again once it is back), and the
+ * default retention of 7 days is far beyond that. A later one (an orchestrator down for longer
+ * than the retention, a consumer group whose offsets Kafka expired re-reading from the earliest
+ * offset) is absorbed by the projection's own guards.
  */
 @ApplicationScoped
 public class ProcessedEventsPruner {
@@ -38,14 +33,14 @@ public class ProcessedEventsPruner {
     /** Rows deleted per statement, so that no single statement holds locks on millions of rows. */
     static final int BATCH = 10_000;
 
-    private final TaskRepository tasks;
+    private final ProcessedEvents processed;
     private final Duration interval;
     private final Duration retention;
     private final AtomicBoolean pruning = new AtomicBoolean();
     private Cancellable timer;
 
-    public ProcessedEventsPruner(TaskRepository tasks, ProcessedEventsConfig config) {
-        this.tasks = tasks;
+    public ProcessedEventsPruner(ProcessedEvents processed, ProcessedEventsConfig config) {
+        this.processed = processed;
         this.interval = config.pruneInterval();
         this.retention = config.retention();
     }
@@ -82,7 +77,7 @@ public class ProcessedEventsPruner {
     }
 
     private Uni<Long> pruneFrom(long removed) {
-        return tasks.pruneProcessed(retention, BATCH).flatMap(deleted -> deleted < BATCH
+        return processed.prune(retention, BATCH).flatMap(deleted -> deleted < BATCH
                 ? Uni.createFrom().item(removed + deleted)
                 : pruneFrom(removed + deleted));
     }

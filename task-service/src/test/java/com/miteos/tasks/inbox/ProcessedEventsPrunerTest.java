@@ -1,8 +1,7 @@
-package com.miteos.tasks;
+package com.miteos.tasks.inbox;
 
 import com.miteos.model.id.IdPrefix;
 import com.miteos.model.id.Ids;
-import com.miteos.tasks.service.ProcessedEventsPruner;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -18,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProcessedEventsPrunerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String CONSUMER = "pruner-test";
 
     @Inject
     Pool pool;
@@ -30,9 +30,9 @@ class ProcessedEventsPrunerTest {
         String old = Ids.newId(IdPrefix.EVENT);
         String fresh = Ids.newId(IdPrefix.EVENT);
         String recent = Ids.newId(IdPrefix.EVENT);
-        record("task-service", old, "8 days");
-        record("task-service", fresh, "0 seconds");
-        record("task-service", recent, "6 days");
+        record(CONSUMER, old, "8 days");
+        record(CONSUMER, fresh, "0 seconds");
+        record(CONSUMER, recent, "6 days");
 
         long removed = pruner.prune().await().atMost(WAIT);
 

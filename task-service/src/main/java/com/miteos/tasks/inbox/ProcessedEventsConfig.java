@@ -1,4 +1,4 @@
-package com.miteos.tasks.config;
+package com.miteos.tasks.inbox;
 
 import io.smallrye.config.ConfigMapping;
 

@@ -1,4 +1,4 @@
-package com.miteos.deliverables.config;
+package com.miteos.deliverables.inbox;
 
 import io.smallrye.config.ConfigMapping;
 
