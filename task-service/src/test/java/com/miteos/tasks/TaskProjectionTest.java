@@ -316,13 +316,13 @@ class TaskProjectionTest {
     }
 
     private static AgentState agent(String type, AgentStatus status) {
-        return new AgentState(Ids.newId(IdPrefix.AGENT), type, status, null, status.isFinished() ? 100 : 50);
+        return new AgentState(Ids.newId(IdPrefix.AGENT), type, status, null, status.isFinished() ? 100 : 50, null);
     }
 
     private EventEnvelope<TaskStatusChanged> status(String task, long sequence, TaskStatus status, String cost,
             int deliverables, TaskError error) {
         AgentState agent = agent("researcher", status.isTerminal() ? AgentStatus.DONE : AgentStatus.ACTING);
         return EventEnvelope.of(task, account, Mode.TEST, sequence, new TaskStatusChanged(status, List.of(agent),
-                new BigDecimal(cost), deliverables, error, Instant.now()));
+                new BigDecimal(cost), deliverables, error, null, null, Instant.now()));
     }
 }

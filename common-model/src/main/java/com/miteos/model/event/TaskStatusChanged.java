@@ -32,12 +32,6 @@ public record TaskStatusChanged(
         agents = List.copyOf(agents);
     }
 
-    /** A state without status detail or deployment. */
-    public TaskStatusChanged(TaskStatus status, List<AgentState> agents, BigDecimal cost, int deliverablesCount,
-            TaskError error, Instant updatedAt) {
-        this(status, agents, cost, deliverablesCount, error, null, null, updatedAt);
-    }
-
     @Override
     public String eventType() {
         return EventTypes.TASK_STATUS_CHANGED;

@@ -3,6 +3,9 @@ package com.miteos.model.event;
 /**
  * Kafka topic names. Every record is keyed by task id, so all events of one task land on
  * one partition, in order.
+ *
+ * <p>These are the contract's names, referenced by tests and docs; services bind their channels
+ * to the same names in their {@code application.properties}, where Java constants cannot reach.
  */
 public final class Topics {
 

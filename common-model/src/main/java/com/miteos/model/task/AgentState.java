@@ -16,9 +16,4 @@ public record AgentState(
         @JsonProperty("current_tool") @JsonInclude(JsonInclude.Include.ALWAYS) String currentTool,
         @JsonProperty("progress") int progress,
         @JsonProperty("cost") @JsonInclude(JsonInclude.Include.NON_NULL) BigDecimal cost) {
-
-    /** An agent with nothing charged yet. */
-    public AgentState(String id, String type, AgentStatus status, String currentTool, int progress) {
-        this(id, type, status, currentTool, progress, null);
-    }
 }

@@ -46,6 +46,6 @@ public class DeliverableEntity {
     }
 
     StoredDeliverable toStored() {
-        return new StoredDeliverable(id, taskId, name, contentType, sizeBytes, objectKey, createdAt);
+        return new StoredDeliverable(id, name, contentType, sizeBytes, objectKey, createdAt);
     }
 }

@@ -250,7 +250,7 @@ public class AgentLoop {
     }
 
     private static Uni<Void> stepDelay(TaskRun run) {
-        int delay = run.config().sandbox() == null ? 0 : run.config().sandbox().stepDelayMs();
+        int delay = run.config().sandboxOrDefaults().stepDelayMs();
         Uni<Void> now = Uni.createFrom().voidItem();
         return delay == 0 ? now : now.onItem().delayIt().by(Duration.ofMillis(delay));
     }

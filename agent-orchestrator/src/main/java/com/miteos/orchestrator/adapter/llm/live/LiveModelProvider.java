@@ -52,7 +52,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class LiveModelProvider implements ModelProvider, AutoCloseable {
 
     /** The largest answer read; a streamed completion is a few hundred kilobytes at the very most. */
-    static final int DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+    static final int MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
     static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     /** A server asking for a longer pause is still retried after this long: a task should not stall for minutes. */
@@ -71,7 +71,6 @@ public final class LiveModelProvider implements ModelProvider, AutoCloseable {
 
     private final LiveModelSettings settings;
     private final HttpClient http;
-    private final int maxResponseBytes;
     private final Pause pause;
 
     /**
@@ -79,20 +78,12 @@ public final class LiveModelProvider implements ModelProvider, AutoCloseable {
      * @param settings where the model is and how to talk to it
      */
     public LiveModelProvider(Vertx vertx, LiveModelSettings settings) {
-        this(vertx, settings, DEFAULT_MAX_RESPONSE_BYTES, TIMER);
+        this(vertx, settings, TIMER);
     }
 
+    /** As above, pausing between attempts with {@code pause} ({@link #TIMER} in production). */
     LiveModelProvider(Vertx vertx, LiveModelSettings settings, Pause pause) {
-        this(vertx, settings, DEFAULT_MAX_RESPONSE_BYTES, pause);
-    }
-
-    LiveModelProvider(Vertx vertx, LiveModelSettings settings, int maxResponseBytes) {
-        this(vertx, settings, maxResponseBytes, TIMER);
-    }
-
-    private LiveModelProvider(Vertx vertx, LiveModelSettings settings, int maxResponseBytes, Pause pause) {
         this.settings = settings;
-        this.maxResponseBytes = maxResponseBytes;
         this.pause = pause;
         HttpClientOptions options = new HttpClientOptions()
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
@@ -189,8 +180,8 @@ public final class LiveModelProvider implements ModelProvider, AutoCloseable {
 
     private StreamingChatModel model(InFlightRequest inFlight) {
         return OpenAiStreamingChatModel.builder()
-                .httpClientBuilder(new VertxModelHttpClient.Builder(http, inFlight, settings.connectTimeout(),
-                        settings.requestTimeout(), maxResponseBytes))
+                .httpClientBuilder(new VertxModelHttpClientBuilder(http, inFlight, settings.connectTimeout(),
+                        settings.requestTimeout(), MAX_RESPONSE_BYTES))
                 .baseUrl(settings.baseUrl())
                 .apiKey(settings.apiKey())
                 .build();

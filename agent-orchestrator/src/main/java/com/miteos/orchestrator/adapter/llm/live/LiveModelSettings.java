@@ -8,7 +8,8 @@ import java.util.Locale;
 
 /**
  * How to reach the live model: an OpenAI-compatible chat-completions server. Plain Java so that
- * it can be built from any configuration source and in tests.
+ * it can be built from any configuration source and in tests. The configured defaults are in
+ * {@code application.properties}; the two here only stand in for a timeout left null.
  *
  * <p>{@code baseUrl} is the API root that LangChain4j appends {@code /chat/completions} to, so for
  * OpenAI-style servers it ends with {@code /v1}: {@code https://api.openai.com/v1},
@@ -36,8 +37,6 @@ public record LiveModelSettings(String baseUrl, String apiKey, String model, Str
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(120);
-    public static final int DEFAULT_MAX_ATTEMPTS = 4;
-    public static final int DEFAULT_MAX_CONNECTIONS = 256;
 
     public LiveModelSettings {
         baseUrl = validBaseUrl(baseUrl);
@@ -60,36 +59,9 @@ public record LiveModelSettings(String baseUrl, String apiKey, String model, Str
         }
     }
 
-    /** The settings the configuration names, with planning in JSON mode and the default connection limit. */
-    public LiveModelSettings(String baseUrl, String apiKey, String model, String plannerModel,
-            Duration connectTimeout, Duration requestTimeout, int maxAttempts, Double temperature) {
-        this(baseUrl, apiKey, model, plannerModel, connectTimeout, requestTimeout, maxAttempts, temperature,
-                true, DEFAULT_MAX_CONNECTIONS);
-    }
-
-    /** A server, key and model, with every other setting at its default. */
-    public static LiveModelSettings of(String baseUrl, String apiKey, String model) {
-        return new LiveModelSettings(baseUrl, apiKey, model, null, null, null, DEFAULT_MAX_ATTEMPTS, null);
-    }
-
     /** The model that answers calls of this purpose: the planner model for planning, else the agent model. */
     public String modelName(ModelPurpose purpose) {
         return purpose == ModelPurpose.PLAN ? plannerModel : model;
-    }
-
-    public LiveModelSettings withPlannerJsonMode(boolean enabled) {
-        return new LiveModelSettings(baseUrl, apiKey, model, plannerModel, connectTimeout, requestTimeout,
-                maxAttempts, temperature, enabled, maxConnections);
-    }
-
-    public LiveModelSettings withMaxConnections(int connections) {
-        return new LiveModelSettings(baseUrl, apiKey, model, plannerModel, connectTimeout, requestTimeout,
-                maxAttempts, temperature, plannerJsonMode, connections);
-    }
-
-    public LiveModelSettings withMaxAttempts(int attempts) {
-        return new LiveModelSettings(baseUrl, apiKey, model, plannerModel, connectTimeout, requestTimeout,
-                attempts, temperature, plannerJsonMode, maxConnections);
     }
 
     /** Never prints the API key: settings end up in logs and exception messages. */

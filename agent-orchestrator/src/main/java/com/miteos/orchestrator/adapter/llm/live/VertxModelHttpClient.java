@@ -1,6 +1,5 @@
 package com.miteos.orchestrator.adapter.llm.live;
 
-import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.http.client.HttpRequest;
 import dev.langchain4j.http.client.SuccessfulHttpResponse;
 import dev.langchain4j.http.client.sse.ServerSentEventListener;
@@ -245,58 +244,5 @@ final class VertxModelHttpClient implements dev.langchain4j.http.client.HttpClie
         headers.forEach(header -> copy.computeIfAbsent(header.getKey(), name -> new ArrayList<>())
                 .add(header.getValue()));
         return copy;
-    }
-
-    /**
-     * Builds the client of one attempt. LangChain4j's OpenAI client calls {@link #connectTimeout(Duration)}
-     * and {@link #readTimeout(Duration)} on whatever builder it gets, with its own defaults (15 s, 60 s)
-     * unless the model's single {@code timeout} is set, which would set both to the same value. Miteos
-     * configures the two separately, so this builder keeps the timeouts it was created with and ignores
-     * those calls. The connect timeout is only reported: it belongs to the shared Vert.x client, whose
-     * connections outlive any one call.
-     */
-    static final class Builder implements HttpClientBuilder {
-
-        private final HttpClient http;
-        private final InFlightRequest inFlight;
-        private final Duration connectTimeout;
-        private final Duration idleTimeout;
-        private final int maxResponseBytes;
-
-        Builder(HttpClient http, InFlightRequest inFlight, Duration connectTimeout, Duration idleTimeout,
-                int maxResponseBytes) {
-            this.http = http;
-            this.inFlight = inFlight;
-            this.connectTimeout = connectTimeout;
-            this.idleTimeout = idleTimeout;
-            this.maxResponseBytes = maxResponseBytes;
-        }
-
-        @Override
-        public Duration connectTimeout() {
-            return connectTimeout;
-        }
-
-        /** Ignored: see the class comment. */
-        @Override
-        public HttpClientBuilder connectTimeout(Duration timeout) {
-            return this;
-        }
-
-        @Override
-        public Duration readTimeout() {
-            return idleTimeout;
-        }
-
-        /** Ignored: see the class comment. */
-        @Override
-        public HttpClientBuilder readTimeout(Duration timeout) {
-            return this;
-        }
-
-        @Override
-        public VertxModelHttpClient build() {
-            return new VertxModelHttpClient(http, inFlight, idleTimeout, maxResponseBytes);
-        }
     }
 }

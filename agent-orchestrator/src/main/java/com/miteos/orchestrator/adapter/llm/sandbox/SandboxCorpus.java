@@ -27,22 +27,20 @@ public final class SandboxCorpus {
 
     static final String RESOURCE = "sandbox/corpus.json";
 
-    private final List<CorpusDocument> documents;
     private final Map<String, CorpusDocument> byUrl = new LinkedHashMap<>();
     private final Map<String, DocumentTerms> termsById = new HashMap<>();
     private final Bm25Index index;
 
     public SandboxCorpus(List<CorpusDocument> documents) {
-        this.documents = List.copyOf(documents);
         Set<String> ids = new HashSet<>();
-        for (CorpusDocument document : this.documents) {
+        for (CorpusDocument document : documents) {
             if (!ids.add(document.id())) {
                 throw new IllegalArgumentException("duplicate corpus document id: " + document.id());
             }
             byUrl.putIfAbsent(document.url(), document);
             termsById.put(document.id(), DocumentTerms.of(document));
         }
-        this.index = new Bm25Index(this.documents);
+        this.index = new Bm25Index(documents);
     }
 
     /** The corpus shipped with the orchestrator. */
@@ -54,10 +52,6 @@ public final class SandboxCorpus {
     public static SandboxCorpus fromJson(InputStream json) throws IOException {
         ObjectMapper mapper = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
         return new SandboxCorpus(mapper.readValue(json, CorpusFile.class).documents());
-    }
-
-    public List<CorpusDocument> documents() {
-        return documents;
     }
 
     /** Up to {@code maxResults} documents matching {@code query}, most relevant first; empty for a blank query. */

@@ -26,7 +26,7 @@ public final class SandboxModels {
      * fails as {@link SandboxModel} describes.
      */
     public SandboxModel forTask(TaskConfig config) {
-        boolean fail = config.sandbox() != null && config.sandbox().outcome() == SandboxOutcome.FAIL;
+        boolean fail = config.sandboxOrDefaults().outcome() == SandboxOutcome.FAIL;
         return new SandboxModel(planner, agents, synthesis, config.maxAgents(), fail);
     }
 }

@@ -16,15 +16,13 @@ import java.util.regex.Pattern;
  * <p>The reading is heuristic (regular expressions over the first sentence), deterministic,
  * and never fails: a prompt it cannot make sense of yields a subject made of its first words.
  *
- * @param prompt        the prompt as given
  * @param subject       what the task is about, e.g. {@code open-source vector databases}
  * @param count         how many entities to cover ({@code top 5} → 5; 5 when not said)
  * @param countExplicit whether the prompt named the count
  * @param kind          comparison, report, landing page, ...
  * @param format        the file format of the deliverable
  */
-record TaskBrief(String prompt, String subject, int count, boolean countExplicit, Kind kind,
-        DeliverableFormat format) {
+record TaskBrief(String subject, int count, boolean countExplicit, Kind kind, DeliverableFormat format) {
 
     static final int DEFAULT_COUNT = 5;
     static final int MAX_COUNT = 10;
@@ -131,8 +129,8 @@ record TaskBrief(String prompt, String subject, int count, boolean countExplicit
         String scanned = text.length() > SCANNED_PREFIX ? text.substring(0, SCANNED_PREFIX) : text;
         DeliverableFormat format = DeliverableFormat.requestedBy(text);
         Integer count = countIn(scanned);
-        return new TaskBrief(text, subjectOf(firstSentence(scanned)), count == null ? DEFAULT_COUNT : count,
-                count != null, kindOf(text, format), format);
+        return new TaskBrief(subjectOf(firstSentence(scanned)), count == null ? DEFAULT_COUNT : count, count != null,
+                kindOf(text, format), format);
     }
 
     /** The subject as a heading shows it: "Top 5 open-source vector databases". */

@@ -119,8 +119,8 @@ class LiveModelProviderNonBlockingTest {
     void callsBeyondTheConnectionLimitWaitForAFreeConnectionRatherThanFail() throws Exception {
         serve(request -> serverVertx.setTimer(600, timer -> answer(request)));
         // One connection, three calls of 0.6 s each, a connect timeout shorter than the wait for the connection.
-        provider = new LiveModelProvider(clientVertx, new LiveModelSettings(baseUrl(), "sk-test", "gpt-test", null,
-                Duration.ofMillis(500), Duration.ofSeconds(30), 1, null).withMaxConnections(1));
+        provider = new LiveModelProvider(clientVertx, TestModelSettings.at(baseUrl(), "sk-test", "gpt-test")
+                .timeouts(Duration.ofMillis(500), Duration.ofSeconds(30)).maxAttempts(1).maxConnections(1).build());
 
         List<CompletableFuture<ChatResponse>> calls = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -170,8 +170,8 @@ class LiveModelProviderNonBlockingTest {
         serve(request -> {
             // Silence: headers never come.
         });
-        provider = new LiveModelProvider(clientVertx, new LiveModelSettings(baseUrl(), "sk-test", "gpt-test", null,
-                Duration.ofSeconds(5), Duration.ofSeconds(1), 1, null));
+        provider = new LiveModelProvider(clientVertx, TestModelSettings.at(baseUrl(), "sk-test", "gpt-test")
+                .timeouts(Duration.ofSeconds(5), Duration.ofSeconds(1)).maxAttempts(1).build());
 
         long start = System.nanoTime();
         assertThatThrownBy(() -> provider.chat(ModelCalls.agentStep()).await().atMost(PATIENCE))
@@ -203,8 +203,8 @@ class LiveModelProviderNonBlockingTest {
                 }
             });
         });
-        provider = new LiveModelProvider(clientVertx, new LiveModelSettings(baseUrl(), "sk-test", "gpt-test", null,
-                Duration.ofSeconds(5), Duration.ofSeconds(2), 1, null));
+        provider = new LiveModelProvider(clientVertx, TestModelSettings.at(baseUrl(), "sk-test", "gpt-test")
+                .timeouts(Duration.ofSeconds(5), Duration.ofSeconds(2)).maxAttempts(1).build());
 
         ChatResponse response = provider.chat(ModelCalls.agentStep()).await().atMost(PATIENCE);
 
@@ -217,8 +217,8 @@ class LiveModelProviderNonBlockingTest {
     }
 
     private LiveModelSettings settings(Duration requestTimeout) {
-        return new LiveModelSettings(baseUrl(), "sk-test", "gpt-test", null, Duration.ofSeconds(10), requestTimeout, 4,
-                null);
+        return TestModelSettings.at(baseUrl(), "sk-test", "gpt-test").timeouts(Duration.ofSeconds(10), requestTimeout)
+                .build();
     }
 
     private String baseUrl() {

@@ -175,7 +175,7 @@ class LiveModelProviderProtocolTest extends ScriptedModelServer {
     @Test
     void planningWithoutJsonModeSendsNoResponseFormat() throws Exception {
         provider.close();
-        provider = new LiveModelProvider(vertx, settings().withPlannerJsonMode(false));
+        provider = new LiveModelProvider(vertx, model().plannerJsonMode(false).build());
         answerWith(ChatCompletionStream.answer("gpt-planner", "{}", "", 20, 1));
 
         provider.chat(ModelCalls.plan()).await().atMost(PATIENCE);
@@ -186,7 +186,7 @@ class LiveModelProviderProtocolTest extends ScriptedModelServer {
     @Test
     void withoutApiKeyNoAuthorizationHeaderIsSent() {
         provider.close();
-        provider = new LiveModelProvider(vertx, LiveModelSettings.of(server.baseUrl() + "/v1/", " ", "local"));
+        provider = new LiveModelProvider(vertx, TestModelSettings.of(server.baseUrl() + "/v1/", " ", "local"));
         answerWith(ChatCompletionStream.answer("local", "Hi", "", 3, 1));
 
         provider.chat(ModelCalls.agentStep()).await().atMost(PATIENCE);
@@ -214,8 +214,8 @@ class LiveModelProviderProtocolTest extends ScriptedModelServer {
     @Test
     void answerLargerThanTheLimitIsDiscarded() {
         provider.close();
-        provider = new LiveModelProvider(vertx, settings(), 1024);
-        answerWith(ChatCompletionStream.answer("gpt-test", "x".repeat(4096), "", 5, 1000));
+        answerWith(ChatCompletionStream.answer("gpt-test", "x".repeat(LiveModelProvider.MAX_RESPONSE_BYTES), "", 5,
+                1000));
 
         assertThatThrownBy(() -> provider.chat(ModelCalls.agentStep()).await().atMost(PATIENCE))
                 .isInstanceOfSatisfying(ModelCallException.class, e -> {
@@ -226,8 +226,12 @@ class LiveModelProviderProtocolTest extends ScriptedModelServer {
 
     @Override
     LiveModelSettings settings() {
-        return new LiveModelSettings(server.baseUrl() + "/v1", KEY, "gpt-test", "gpt-planner",
-                Duration.ofSeconds(10), Duration.ofSeconds(30), 4, 0.2);
+        return model().build();
+    }
+
+    private static TestModelSettings model() {
+        return TestModelSettings.at(server.baseUrl() + "/v1", KEY, "gpt-test").plannerModel("gpt-planner")
+                .timeouts(Duration.ofSeconds(10), Duration.ofSeconds(30)).temperature(0.2);
     }
 
     private static void answerWith(String sse) {

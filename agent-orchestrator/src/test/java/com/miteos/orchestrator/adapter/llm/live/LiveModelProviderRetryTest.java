@@ -39,7 +39,7 @@ class LiveModelProviderRetryTest extends ScriptedModelServer {
 
     @Override
     LiveModelSettings settings() {
-        return LiveModelSettings.of(server.baseUrl() + "/v1", KEY, "gpt-test");
+        return TestModelSettings.of(server.baseUrl() + "/v1", KEY, "gpt-test");
     }
 
     @Override
@@ -126,15 +126,15 @@ class LiveModelProviderRetryTest extends ScriptedModelServer {
                     assertThat(e.getMessage()).contains("HTTP 500").contains("4 attempts");
                     assertThat(e.getCause()).isInstanceOf(ModelHttpException.class);
                 });
-        assertThat(requests()).isEqualTo(LiveModelSettings.DEFAULT_MAX_ATTEMPTS);
-        assertThat(pauses.asked()).hasSize(LiveModelSettings.DEFAULT_MAX_ATTEMPTS - 1);
+        assertThat(requests()).isEqualTo(TestModelSettings.MAX_ATTEMPTS);
+        assertThat(pauses.asked()).hasSize(TestModelSettings.MAX_ATTEMPTS - 1);
     }
 
     @Test
     void rateLimitOnEveryAttemptFailsAsRateLimited() {
         provider.close();
         provider = new LiveModelProvider(vertx,
-                LiveModelSettings.of(server.baseUrl() + "/v1", KEY, "gpt-test").withMaxAttempts(2), pauses);
+                TestModelSettings.at(server.baseUrl() + "/v1", KEY, "gpt-test").maxAttempts(2).build(), pauses);
         script(error(429).withHeader("Retry-After", "0"));
 
         assertThatThrownBy(() -> provider.chat(ModelCalls.agentStep()).await().atMost(PATIENCE))
@@ -151,7 +151,7 @@ class LiveModelProviderRetryTest extends ScriptedModelServer {
         }
         provider.close();
         provider = new LiveModelProvider(vertx,
-                LiveModelSettings.of("http://127.0.0.1:" + closedPort + "/v1", KEY, "gpt-test").withMaxAttempts(2),
+                TestModelSettings.at("http://127.0.0.1:" + closedPort + "/v1", KEY, "gpt-test").maxAttempts(2).build(),
                 pauses);
 
         assertThatThrownBy(() -> provider.chat(ModelCalls.agentStep()).await().atMost(PATIENCE))
@@ -210,7 +210,7 @@ class LiveModelProviderRetryTest extends ScriptedModelServer {
         call.cancel();
         cancelledByTest.complete(null);
         LiveModelProvider marker = new LiveModelProvider(vertx,
-                LiveModelSettings.of(server.baseUrl() + "/marker", KEY, "gpt-test"));
+                TestModelSettings.of(server.baseUrl() + "/marker", KEY, "gpt-test"));
         try {
             marker.chat(ModelCalls.agentStep()).await().atMost(PATIENCE);
         } finally {

@@ -15,8 +15,7 @@ class LiveModelSettingsTest {
 
     @Test
     void plannerModelDefaultsToTheAgentModel() {
-        LiveModelSettings settings = new LiveModelSettings("https://api.openai.com/v1", "sk-x", "gpt-4o-mini", " ",
-                null, null, 4, null);
+        LiveModelSettings settings = settings("https://api.openai.com/v1", "sk-x", "gpt-4o-mini", " ", null, null);
 
         assertThat(settings.modelName(ModelPurpose.PLAN)).isEqualTo("gpt-4o-mini");
         assertThat(settings.modelName(ModelPurpose.AGENT_STEP)).isEqualTo("gpt-4o-mini");
@@ -24,8 +23,8 @@ class LiveModelSettingsTest {
 
     @Test
     void onlyPlanningUsesThePlannerModel() {
-        LiveModelSettings settings = new LiveModelSettings("https://api.openai.com/v1", "sk-x", "gpt-4o-mini",
-                "o3-mini", null, null, 4, null);
+        LiveModelSettings settings = settings("https://api.openai.com/v1", "sk-x", "gpt-4o-mini", "o3-mini", null,
+                null);
 
         assertThat(settings.modelName(ModelPurpose.PLAN)).isEqualTo("o3-mini");
         assertThat(settings.modelName(ModelPurpose.AGENT_STEP)).isEqualTo("gpt-4o-mini");
@@ -33,21 +32,18 @@ class LiveModelSettingsTest {
     }
 
     @Test
-    void unsetValuesGetTheirDefaults() {
-        LiveModelSettings settings = LiveModelSettings.of("http://ollama:11434/v1", null, "llama3.1");
+    void unsetTimeoutsGetTheirDefaultsAndABlankKeyIsNone() {
+        LiveModelSettings settings = settings("http://ollama:11434/v1", " ", "llama3.1", null, null, null);
 
         assertThat(settings.connectTimeout()).isEqualTo(LiveModelSettings.DEFAULT_CONNECT_TIMEOUT);
         assertThat(settings.requestTimeout()).isEqualTo(LiveModelSettings.DEFAULT_REQUEST_TIMEOUT);
-        assertThat(settings.maxAttempts()).isEqualTo(4);
         assertThat(settings.temperature()).isNull();
-        assertThat(settings.plannerJsonMode()).isTrue();
-        assertThat(settings.maxConnections()).isEqualTo(LiveModelSettings.DEFAULT_MAX_CONNECTIONS);
         assertThat(settings.apiKey()).isNull();
     }
 
     @Test
     void toStringNeverShowsTheApiKey() {
-        LiveModelSettings settings = LiveModelSettings.of("https://api.openai.com/v1", "sk-live-very-secret", "m");
+        LiveModelSettings settings = settings("https://api.openai.com/v1", "sk-live-very-secret", "m", null, null, null);
 
         assertThat(settings.toString()).doesNotContain("sk-live-very-secret").contains("apiKey=***");
     }
@@ -56,7 +52,7 @@ class LiveModelSettingsTest {
     @ValueSource(strings = {"", "api.openai.com/v1", "ftp://models.example/v1", "http://user:pw@models.example/v1",
             "http:///v1"})
     void baseUrlMustBeAnHttpUrlWithAHostAndNoCredentials(String baseUrl) {
-        assertThatThrownBy(() -> LiveModelSettings.of(baseUrl, "k", "m"))
+        assertThatThrownBy(() -> settings(baseUrl, "k", "m", null, null, null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("base URL")
                 .hasMessageNotContaining("pw");
@@ -64,13 +60,22 @@ class LiveModelSettingsTest {
 
     @Test
     void nonsenseValuesAreRefusedAtStartUp() {
-        assertThatThrownBy(() -> LiveModelSettings.of("http://m/v1", "k", " "))
+        assertThatThrownBy(() -> settings("http://m/v1", "k", " ", null, null, null))
                 .hasMessageContaining("MITEOS_LLM_MODEL");
-        assertThatThrownBy(() -> LiveModelSettings.of("http://m/v1", "k", "m").withMaxAttempts(0))
+        assertThatThrownBy(() -> new LiveModelSettings("http://m/v1", "k", "m", null, null, null, 0, null, true, 1))
                 .hasMessageContaining("maxAttempts");
-        assertThatThrownBy(() -> new LiveModelSettings("http://m/v1", "k", "m", null, Duration.ZERO, null, 4, null))
+        assertThatThrownBy(() -> settings("http://m/v1", "k", "m", null, Duration.ZERO, null))
                 .hasMessageContaining("connectTimeout");
-        assertThatThrownBy(() -> new LiveModelSettings("http://m/v1", "k", "m", null, null, null, 4, 3.0))
+        assertThatThrownBy(() -> new LiveModelSettings("http://m/v1", "k", "m", null, null, null, 4, 3.0, true, 1))
                 .hasMessageContaining("temperature");
+        assertThatThrownBy(() -> new LiveModelSettings("http://m/v1", "k", "m", null, null, null, 4, null, true, 0))
+                .hasMessageContaining("maxConnections");
+    }
+
+    /** Settings that vary only in what these tests look at; the rest is valid. */
+    private static LiveModelSettings settings(String baseUrl, String apiKey, String model, String plannerModel,
+            Duration connectTimeout, Duration requestTimeout) {
+        return new LiveModelSettings(baseUrl, apiKey, model, plannerModel, connectTimeout, requestTimeout, 4, null,
+                true, 256);
     }
 }

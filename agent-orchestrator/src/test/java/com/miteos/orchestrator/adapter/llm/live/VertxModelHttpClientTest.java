@@ -24,24 +24,13 @@ class VertxModelHttpClientTest {
     void blockingExecuteIsRefused() {
         Vertx vertx = Vertx.vertx();
         try {
-            VertxModelHttpClient client = new VertxModelHttpClient.Builder(vertx.createHttpClient(),
-                    new InFlightRequest(), Duration.ofSeconds(1), Duration.ofSeconds(1), 1024).build();
+            VertxModelHttpClient client = new VertxModelHttpClient(vertx.createHttpClient(), new InFlightRequest(),
+                    Duration.ofSeconds(1), 1024);
 
             assertThatThrownBy(() -> client.execute(REQUEST)).isInstanceOf(UnsupportedOperationException.class);
         } finally {
             vertx.close();
         }
-    }
-
-    @Test
-    void builderKeepsItsTimeoutsWhateverLangChain4jSets() {
-        VertxModelHttpClient.Builder builder = new VertxModelHttpClient.Builder(null, new InFlightRequest(),
-                Duration.ofSeconds(3), Duration.ofSeconds(90), 1024);
-
-        builder.connectTimeout(Duration.ofSeconds(15)).readTimeout(Duration.ofSeconds(60));
-
-        assertThat(builder.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
-        assertThat(builder.readTimeout()).isEqualTo(Duration.ofSeconds(90));
     }
 
     @Test

@@ -17,11 +17,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SandboxCorpusTest {
 
     private final SandboxCorpus corpus = SandboxCorpus.bundled();
+    private final List<CorpusDocument> documents = BundledCorpusFile.documents();
 
     @Test
     void bundledCorpusHoldsThirtyToFortyCompleteDocumentsWithHttpsUrls() {
-        assertThat(corpus.documents()).hasSizeBetween(30, 40);
-        assertThat(corpus.documents()).allSatisfy(document -> {
+        assertThat(documents).hasSizeBetween(30, 40);
+        assertThat(documents).allSatisfy(document -> {
             assertThat(document.id()).isNotBlank();
             assertThat(document.title()).isNotBlank();
             assertThat(document.url()).startsWith("https://");
@@ -31,12 +32,12 @@ class SandboxCorpusTest {
             assertThat(document.facts()).isNotEmpty();
             assertThat(document.category()).isNotBlank();
         });
-        assertThat(corpus.documents().stream().map(CorpusDocument::url).distinct()).hasSameSizeAs(corpus.documents());
+        assertThat(documents.stream().map(CorpusDocument::url).distinct()).hasSameSizeAs(documents);
     }
 
     @Test
     void entitiesOfOneCategoryShareTheirFactKeysSoTheyCanBeCompared() {
-        Map<String, Set<Set<String>>> factKeysByCategory = corpus.documents().stream()
+        Map<String, Set<Set<String>>> factKeysByCategory = documents.stream()
                 .filter(CorpusDocument::isEntity)
                 .collect(Collectors.groupingBy(CorpusDocument::category,
                         Collectors.mapping(document -> document.facts().keySet(), Collectors.toSet())));
@@ -46,7 +47,7 @@ class SandboxCorpusTest {
 
     @Test
     void corpusCoversTheTwelveOpenSourceVectorDatabasesWithApproximateStarCounts() {
-        List<CorpusDocument> vectorDatabases = corpus.documents().stream()
+        List<CorpusDocument> vectorDatabases = documents.stream()
                 .filter(document -> "vector-database".equals(document.category()))
                 .toList();
 
@@ -153,7 +154,7 @@ class SandboxCorpusTest {
     }
 
     private CorpusDocument entity(String name) {
-        return corpus.documents().stream().filter(document -> name.equals(document.entity())).findFirst().orElseThrow();
+        return documents.stream().filter(document -> name.equals(document.entity())).findFirst().orElseThrow();
     }
 
     private static CorpusDocument document(String id) {
