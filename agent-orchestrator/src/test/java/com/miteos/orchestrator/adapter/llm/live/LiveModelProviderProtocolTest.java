@@ -213,7 +213,6 @@ class LiveModelProviderProtocolTest extends ScriptedModelServer {
 
     @Test
     void answerLargerThanTheLimitIsDiscarded() {
-        provider.close();
         answerWith(ChatCompletionStream.answer("gpt-test", "x".repeat(LiveModelProvider.MAX_RESPONSE_BYTES), "", 5,
                 1000));
 
