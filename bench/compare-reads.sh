@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 #
-# bench/compare-reads.sh - GET /v1/tasks/{id} throughput of two builds, measured in one run.
+# bench/compare-reads.sh - read throughput (GET /v1/tasks/{id} and GET /v1/tasks?limit=20) of
+# two builds, measured in one run.
 #
 #   bench/compare-reads.sh <baseline-ref> [candidate-ref=HEAD] [rounds=3] [seconds=20]
+#
+#   COMPARE_SERVICES="task-service"   swap only these services (default: api-gateway task-service)
 #
 # Builds both refs, starts the stack of the candidate once (Kafka, S3, PostgreSQL, the four
 # services; rate limits lifted), creates one sandbox task, then alternates the read path's two
 # services (api-gateway and task-service) between the baseline's and the candidate's build,
-# round after round, measuring each with `hey` (16 connections, closed loop). Alternating in
+# round after round, measuring each path with `hey` (16 connections, closed loop). Alternating in
 # one run is what makes the figures comparable on a noisy 2-core machine; absolute numbers are
 # not. Prints one line per measurement and the candidate/baseline ratio of the medians.
 #
@@ -20,7 +23,8 @@ readonly BASELINE=${1:?usage: bench/compare-reads.sh <baseline-ref> [candidate-r
 readonly CANDIDATE=${2:-HEAD}
 readonly ROUNDS=${3:-3}
 readonly SECONDS_PER_RUN=${4:-20}
-readonly SERVICES=(api-gateway task-service)
+read -r -a SERVICES <<<"${COMPARE_SERVICES:-api-gateway task-service}"
+readonly SERVICES
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 work="$(mktemp -d)"
@@ -56,12 +60,16 @@ export MITEOS_SKIP_BUILD=true MITEOS_RATE_LIMIT_RPS=1000000 MITEOS_RATE_LIMIT_BU
 port=${MITEOS_GATEWAY_PORT:-8080}
 token=$(<.miteos/demo-token)
 auth="Authorization: Bearer $token"
-task=$(curl -sf -X POST "http://127.0.0.1:$port/v1/tasks" -H "$auth" -H 'Content-Type: application/json' \
-  -d '{"prompt":"Compare three vector databases in a Markdown report.","config":{"max_agents":2}}' |
-  grep -o '"id" *: *"[^"]*"' | head -1 | cut -d'"' -f4)
+# Twenty tasks, so that the list reads a full page; the last one is read by id.
+for _ in $(seq 20); do
+  task=$(curl -sf -X POST "http://127.0.0.1:$port/v1/tasks" -H "$auth" -H 'Content-Type: application/json' \
+    -d '{"prompt":"Compare three vector databases in a Markdown report.","config":{"max_agents":2}}' |
+    grep -o '"id" *: *"[^"]*"' | head -1 | cut -d'"' -f4)
+done
 url="http://127.0.0.1:$port/v1/tasks/$task"
+list_url="http://127.0.0.1:$port/v1/tasks?limit=20"
 for _ in $(seq 60); do
-  curl -sf "$url" -H "$auth" | grep -q '"status" *: *"completed"' && break
+  curl -sf "$url" -H "$auth" | grep -q '"status" *: *"complete"' && break
   sleep 1
 done
 
@@ -73,28 +81,37 @@ use() { # use <build>: run the read path's services from that build
   done
   curl -sf "$url" -H "$auth" >/dev/null
   hey -z 5s -c 16 -H "$auth" "$url" >/dev/null # warm-up: JIT and pools
+  hey -z 5s -c 16 -H "$auth" "$list_url" >/dev/null
 }
 
-measure() { # measure <build> <round>: prints "build round req/s p50_ms p99_ms"
+measure() { # measure <build> <round> <path-name> <url>: prints "build path round req/s p50_ms p99_ms"
   local out
-  out=$(hey -z "${SECONDS_PER_RUN}s" -c 16 -H "$auth" "$url")
-  awk -v b="$1" -v r="$2" '
+  out=$(hey -z "${SECONDS_PER_RUN}s" -c 16 -H "$auth" "$4")
+  awk -v b="$1" -v r="$2" -v p="$3" '
     /Requests\/sec/ { rps = $2 }
     /50% in/ { p50 = $3 * 1000 }
     /99% in/ { p99 = $3 * 1000 }
     /\[[0-9]+\]/ { gsub(/[\[\]]/, "", $1); if ($1 != 200) bad += $2 }
-    END { printf "%-9s round %d  %9.1f req/s  p50 %6.2f ms  p99 %6.2f ms  non-200 %d\n", b, r, rps, p50, p99, bad }' <<<"$out"
+    END { printf "%-9s %-4s round %d  %9.1f req/s  p50 %6.2f ms  p99 %6.2f ms  non-200 %d\n", b, p, r, rps, p50, p99, bad }' <<<"$out"
 }
 
 results="$work/results.txt"
 for ((round = 1; round <= ROUNDS; round++)); do
   for build_name in baseline candidate; do
     use "$build_name"
-    measure "$build_name" "$round" | tee -a "$results"
+    measure "$build_name" "$round" get "$url" | tee -a "$results"
+    measure "$build_name" "$round" list "$list_url" | tee -a "$results"
   done
 done
 
-median() { grep "^$1 " "$results" | awk '{print $4}' | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
-b=$(median baseline)
-c=$(median candidate)
-echo "GET /v1/tasks/{id}: baseline $BASELINE median $b req/s, candidate $CANDIDATE median $c req/s, ratio $(awk -v b="$b" -v c="$c" 'BEGIN {printf "%.2f", c / b}')"
+median() { # median <build> <path-name>
+  awk -v b="$1" -v p="$2" '$1 == b && $2 == p {print $5}' "$results" | sort -n |
+    awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
+}
+for path_name in get list; do
+  b=$(median baseline "$path_name")
+  c=$(median candidate "$path_name")
+  label=$([[ $path_name == get ]] && echo 'GET /v1/tasks/{id}' || echo 'GET /v1/tasks?limit=20')
+  echo "$label: baseline $BASELINE median $b req/s, candidate $CANDIDATE median $c req/s," \
+    "ratio $(awk -v b="$b" -v c="$c" 'BEGIN {printf "%.2f", c / b}')"
+done
