@@ -33,7 +33,13 @@
 : "${MITEOS_KAFKA_BOOTSTRAP:=127.0.0.1:${MITEOS_KAFKA_PORT}}"; export MITEOS_KAFKA_BOOTSTRAP
 # Topics created up front by ./miteos (auto-creation stays on as a safety net).
 : "${MITEOS_KAFKA_TOPICS:=task.created task.cancel task.control task.status task.deliverable task.dlq}"; export MITEOS_KAFKA_TOPICS
-: "${MITEOS_KAFKA_TOPIC_PARTITIONS:=3}";                export MITEOS_KAFKA_TOPIC_PARTITIONS
+# Every topic gets this many partitions. The command topics (task.created, task.cancel,
+# task.control) must have the same count: it is the most orchestrator replicas that can share
+# the work. Never change it on a live system: a task's partition follows from its id and the count.
+: "${MITEOS_KAFKA_TOPIC_PARTITIONS:=12}";               export MITEOS_KAFKA_TOPIC_PARTITIONS
+# How long the broker keeps a silent orchestrator in its consumer group: a crashed replica's
+# partitions (and tasks) move to another after this long.
+: "${MITEOS_KAFKA_SESSION_TIMEOUT_MS:=10000}";          export MITEOS_KAFKA_SESSION_TIMEOUT_MS
 
 # --- S3-compatible object storage (S3Proxy locally, MinIO in docker-compose) -----------
 : "${MITEOS_S3_PORT:=9000}";                                     export MITEOS_S3_PORT

@@ -62,10 +62,16 @@ public interface OrchestratorConfig {
         int maxResumes();
 
         /**
-         * At start, resumed tasks wait until the commands already in Kafka (cancel, pause) are read,
-         * at most this long.
+         * At start, and when a command partition comes here, resumed tasks wait until the commands
+         * already in Kafka (cancel, pause) are read, at most this long.
          */
         Duration catchUpTimeout();
+
+        /**
+         * When Kafka takes command partitions away, their runs stop and the journal is flushed
+         * within this time before the partitions are released to their next owner.
+         */
+        Duration revokeDrainTimeout();
     }
 
     /** The live model: any OpenAI-compatible chat-completions server with tool calling. */
@@ -146,6 +152,9 @@ public interface OrchestratorConfig {
 
         /** Model tokens (input and output, all agents) one task may use. */
         long maxTokensPerTask();
+
+        /** Tasks this instance runs at once (0: no limit); more wait in line for a free slot. */
+        int maxRunningTasks();
     }
 
     interface Files {

@@ -5,6 +5,7 @@ import io.minio.GetObjectArgs;
 import io.minio.GetPresignedObjectUrlArgs;
 import io.minio.MinioClient;
 import io.minio.http.Method;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.InputStream;
@@ -16,8 +17,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Two clients: one for the internal endpoint this service reads from, and one that only
  * signs, for the public endpoint clients download from. Signing is local computation; with
- * the region configured the MinIO SDK makes no network call for it.
+ * the region configured the MinIO SDK makes no network call for it. Built at start
+ * ({@code @Startup}): a MinIO client loads the JDK's trust roots when it is built, which takes
+ * seconds on a busy machine and must not happen on an event loop at the first request.
  */
+@Startup
 @ApplicationScoped
 public class DeliverableStorage {
 

@@ -9,7 +9,6 @@ import com.miteos.model.event.TaskPauseRequested;
 import com.miteos.model.event.TaskResumeRequested;
 import com.miteos.orchestrator.application.supervisor.TaskCommandHandler;
 import io.quarkus.logging.Log;
-import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.vertx.sqlclient.DatabaseException;
@@ -22,8 +21,9 @@ import java.time.Duration;
  * Reads task commands ({@code task.created}, {@code task.cancel}, {@code task.control}). A record
  * is acknowledged (and its offset may be committed) only once the command is in the
  * orchestrator's database: an accepted task, a cancel, a pause of a task not seen yet. A run is
- * started, not awaited. A record that is not a well-formed event goes to the dead-letter topic;
- * a database that is down is waited for, the command is never dropped.
+ * started, not awaited. A command waits until the tasks of its partition are claimed here
+ * ({@link CommandPartitions}). A record that is not a well-formed event goes to the dead-letter
+ * topic; a database that is down is waited for, the command is never dropped.
  */
 public class TaskCommandConsumer {
 
@@ -33,7 +33,7 @@ public class TaskCommandConsumer {
     private final TaskCommandHandler commands;
     private final CommandCatchUp catchUp;
 
-    public TaskCommandConsumer(TaskCommandHandler commands, @Identifier(CommandCatchUp.NAME) CommandCatchUp catchUp) {
+    public TaskCommandConsumer(TaskCommandHandler commands, CommandCatchUp catchUp) {
         this.commands = commands;
         this.catchUp = catchUp;
     }
@@ -47,8 +47,10 @@ public class TaskCommandConsumer {
         } catch (RuntimeException malformed) {
             return Uni.createFrom().completionStage(record.nack(malformed)).invoke(() -> processed(record));
         }
-        return commands.ready()
-                .chain(() -> apply(envelope))
+        Integer partition = record.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(kafka -> kafka.getPartition()).orElse(null);
+        return commands.ready(partition)
+                .chain(() -> apply(envelope, partition))
                 .onFailure(e -> !isRefusedData(e)).invoke(e -> Log.warnf("task %s: command %s failed, retrying: %s",
                         envelope.taskId(), envelope.type(), e.toString()))
                 .onFailure(e -> !isRefusedData(e)).retry().withBackOff(RETRY_FIRST, RETRY_MAX).indefinitely()
@@ -58,9 +60,9 @@ public class TaskCommandConsumer {
     }
 
     @SuppressWarnings("unchecked")
-    private Uni<Void> apply(EventEnvelope<EventPayload> envelope) {
+    private Uni<Void> apply(EventEnvelope<EventPayload> envelope, Integer partition) {
         if (envelope.payload() instanceof TaskCreated) {
-            return commands.start((EventEnvelope<TaskCreated>) (EventEnvelope<?>) envelope);
+            return commands.start((EventEnvelope<TaskCreated>) (EventEnvelope<?>) envelope, partition);
         } else if (envelope.payload() instanceof TaskCancelRequested) {
             return commands.cancel(envelope.taskId());
         } else if (envelope.payload() instanceof TaskPauseRequested) {

@@ -43,10 +43,12 @@ import java.util.function.Consumer;
  *
  * <p>A transaction that fails is tried again, with the same entries first, until it commits:
  * an entry is durable, or the run waits for it. After each commit the outbox relay is woken.
- * Only the task's owner writes, and only while the task is unfinished: an instance that stalled
- * while another took its tasks over, or a stale run of a task that ended, writes nothing more of
- * them, and hears so ({@link #onTakenOver}). Checkpoints of a task that
- * ended are deleted with its last state.
+ * Only the task's owner writes, and only while the task is unfinished: every write names the
+ * epoch the task was claimed under here ({@link TaskLeases}), and a task claimed again since (by
+ * another instance after a rebalance, or after this one stalled) refuses it. An instance that
+ * lost a task, or a stale run of a task that ended, writes nothing more of it, and hears so
+ * ({@link #onTakenOver}). Each write also extends the task's {@code task_ownership} record of who
+ * wrote under which epoch. Checkpoints of a task that ended are deleted with its last state.
  */
 @ApplicationScoped
 public class JournalWriter implements TaskJournal, DurableJournal {
@@ -62,13 +64,15 @@ public class JournalWriter implements TaskJournal, DurableJournal {
     private final AtomicBoolean writing = new AtomicBoolean();
     private final Queue<CompletableFuture<Void>> idleWaiters = new ConcurrentLinkedQueue<>();
     private final String owner;
+    private final TaskLeases leases;
     private volatile Consumer<String> takenOver = taskId -> { };
 
-    public JournalWriter(Pool pool, ObjectMapper json, OutboxRelay relay, InstanceRegistry instances) {
+    JournalWriter(Pool pool, ObjectMapper json, OutboxRelay relay, InstanceRegistry instances, TaskLeases leases) {
         this.pool = pool;
         this.json = json;
         this.relay = relay;
         this.owner = instances.id();
+        this.leases = leases;
     }
 
     @Override
@@ -140,7 +144,10 @@ public class JournalWriter implements TaskJournal, DurableJournal {
         pool.withTransaction(sql -> writeAll(sql, batch)).subscribe().with(
                 fenced -> {
                     // Runs that lost their task stop first, so the refusals below read as a stop, not a failure.
+                    fenced.forEach(leases::dropTask);
                     fenced.forEach(takenOver);
+                    batch.stream().filter(pending -> pending.entry().state().status().isTerminal())
+                            .forEach(pending -> leases.dropTask(pending.entry().taskId()));
                     for (Pending pending : batch) {
                         if (fenced.contains(pending.entry().taskId())) {
                             pending.durable().completeExceptionally(new CancellationException(
@@ -170,20 +177,30 @@ public class JournalWriter implements TaskJournal, DurableJournal {
         Map<String, JournalEntry> lastState = new LinkedHashMap<>();
         batch.forEach(pending -> lastState.put(pending.entry().taskId(), pending.entry()));
         List<Tuple> states = lastState.values().stream()
-                .map(entry -> Tuple.of(entry.taskId(), entry.state().status().value(), toJson(entry.state()), owner))
+                .map(entry -> Tuple.of(entry.taskId(), entry.state().status().value(), toJson(entry.state()),
+                        leases.taskEpoch(entry.taskId())))
                 .toList();
         return sql.preparedQuery("""
                         UPDATE tasks SET status = $2, state = $3, updated_at = now()
-                        WHERE task_id = $1 AND owner = $4 AND %s RETURNING task_id""".formatted(PostgresTaskStore.UNFINISHED))
+                        WHERE task_id = $1 AND lease_epoch = $4 AND %s
+                        RETURNING task_id, lease_epoch""".formatted(PostgresTaskStore.UNFINISHED))
                 .executeBatch(states)
                 .flatMap(updated -> {
                     Set<String> owned = new HashSet<>();
+                    List<Tuple> ownership = new ArrayList<>();
                     for (RowSet<Row> rows = updated; rows != null; rows = rows.next()) {
-                        rows.forEach(row -> owned.add(row.getString("task_id")));
+                        rows.forEach(row -> {
+                            owned.add(row.getString("task_id"));
+                            ownership.add(Tuple.of(row.getString("task_id"), row.getLong("lease_epoch"), owner));
+                        });
                     }
                     Set<String> fenced = new HashSet<>(lastState.keySet());
                     fenced.removeAll(owned);
-                    return writeOwned(sql, batch, lastState, owned).replaceWith(fenced);
+                    Uni<Void> recorded = ownership.isEmpty() ? Uni.createFrom().voidItem() : sql.preparedQuery("""
+                                    INSERT INTO task_ownership (task_id, epoch, owner) VALUES ($1, $2, $3)
+                                    ON CONFLICT (task_id, epoch) DO UPDATE SET last_write_at = now()""")
+                            .executeBatch(ownership).replaceWithVoid();
+                    return recorded.chain(() -> writeOwned(sql, batch, lastState, owned)).replaceWith(fenced);
                 });
     }
 

@@ -1,28 +1,19 @@
 package com.miteos.orchestrator.adapter.postgres;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.miteos.model.event.EventEnvelope;
 import com.miteos.model.event.EventJson;
-import com.miteos.model.event.EventPayload;
 import com.miteos.model.event.TaskCreated;
-import com.miteos.orchestrator.domain.run.Checkpoint;
-import com.miteos.orchestrator.domain.run.RunState;
 import com.miteos.orchestrator.port.journal.TaskStore;
-import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -36,29 +27,54 @@ public class PostgresTaskStore implements TaskStore {
     static final String UNFINISHED = "status NOT IN ('complete', 'failed', 'cancelled')";
 
     private final Pool pool;
-    private final ObjectMapper json;
+    private final StoredTasks stored;
+    private final TaskLeases leases;
 
-    public PostgresTaskStore(Pool pool, ObjectMapper json) {
+    PostgresTaskStore(Pool pool, StoredTasks stored, TaskLeases leases) {
         this.pool = pool;
-        this.json = json;
+        this.stored = stored;
+        this.leases = leases;
     }
 
     /**
      * Accepts a task from its {@code task.created} event, owned by {@code owner}; a task seen
-     * before is not accepted again. Cancels and pauses that arrived first are taken with it, in
-     * the same transaction.
+     * before is not accepted again. A task that came on a partition is accepted only while this
+     * process holds that partition (its lease row is locked against a concurrent takeover), under
+     * the partition's epoch; one that came without (no Kafka metadata) under an epoch of its own.
+     * Cancels and pauses that arrived first are taken with it, in the same transaction.
      */
     @Override
-    public Uni<Intake> accept(EventEnvelope<TaskCreated> created, String owner) {
+    public Uni<Intake> accept(EventEnvelope<TaskCreated> created, String owner, Integer partition) {
+        if (partition == null) {
+            return pool.withTransaction(sql -> insert(sql, created, owner, null, null));
+        }
+        Long epoch = leases.partitionEpoch(partition).orElse(null);
+        if (epoch == null) {
+            return Uni.createFrom().item(Intake.NOT_OWNED);
+        }
         return pool.withTransaction(sql -> sql.preparedQuery("""
-                        INSERT INTO tasks (task_id, account_id, mode, created_event, status, owner)
-                        VALUES ($1, $2, $3, $4, 'pending', $5)
-                        ON CONFLICT (task_id) DO NOTHING RETURNING task_id""")
-                .execute(Tuple.of(created.taskId(), created.accountId(), created.mode().value(),
-                        EventJson.toJson(created), owner))
-                .flatMap(inserted -> inserted.rowCount() == 0
-                        ? Uni.createFrom().item(new Intake(false, false, false))
-                        : earlyCommands(sql, created.taskId())));
+                        SELECT 1 FROM partition_leases WHERE command_partition = $1 AND epoch = $2 FOR SHARE""")
+                .execute(Tuple.of(partition, epoch))
+                .flatMap(held -> held.rowCount() == 0 ? Uni.createFrom().item(Intake.NOT_OWNED)
+                        : insert(sql, created, owner, partition, epoch)));
+    }
+
+    private Uni<Intake> insert(SqlClient sql, EventEnvelope<TaskCreated> created, String owner, Integer partition,
+            Long epoch) {
+        return sql.preparedQuery("""
+                        INSERT INTO tasks (task_id, account_id, mode, created_event, status, owner,
+                                           command_partition, lease_epoch)
+                        VALUES ($1, $2, $3, $4, 'pending', $5, $6, COALESCE($7, nextval('lease_epochs')))
+                        ON CONFLICT (task_id) DO NOTHING RETURNING lease_epoch""")
+                .execute(Tuple.tuple(Arrays.asList(created.taskId(), created.accountId(), created.mode().value(),
+                        EventJson.toJson(created), owner, partition, epoch)))
+                .flatMap(inserted -> {
+                    if (inserted.rowCount() == 0) {
+                        return Uni.createFrom().item(Intake.SEEN_BEFORE);
+                    }
+                    leases.holdTask(created.taskId(), inserted.iterator().next().getLong("lease_epoch"));
+                    return earlyCommands(sql, created.taskId());
+                });
     }
 
     /** Takes the commands that came first; a cancel becomes the task's flag in the same transaction. */
@@ -67,7 +83,7 @@ public class PostgresTaskStore implements TaskStore {
                 .execute(Tuple.of(taskId))
                 .flatMap(rows -> {
                     Row row = rows.iterator().hasNext() ? rows.iterator().next() : null;
-                    Intake intake = new Intake(true, row != null && row.getBoolean("cancel"),
+                    Intake intake = new Intake(true, false, row != null && row.getBoolean("cancel"),
                             row != null && row.getBoolean("pause"));
                     return !intake.cancelled() ? Uni.createFrom().item(intake)
                             : sql.preparedQuery("UPDATE tasks SET cancel_requested = true WHERE task_id = $1")
@@ -107,70 +123,26 @@ public class PostgresTaskStore implements TaskStore {
      * Claims unfinished tasks that no live instance runs: owned by nobody, or by an instance that
      * stopped heartbeating longer than {@code ownerTimeout} ago, and, at start only
      * ({@code includeOwn}), by {@code owner} itself (an earlier process of it). Tasks in
-     * {@code here} are skipped. Each claim counts as a resume.
+     * {@code here} are skipped. Each claim counts as a resume and draws a new epoch. Only tasks
+     * that came without a partition are claimed here: the others follow their partition
+     * ({@link PostgresPartitionLeases}).
      */
     @Override
     public Uni<List<StoredTask>> claimOrphans(String owner, Duration ownerTimeout, Set<String> here, int limit,
             boolean includeOwn) {
         return pool.withTransaction(sql -> sql.preparedQuery("""
-                        UPDATE tasks SET owner = $1, resumes = resumes + 1, updated_at = now()
+                        UPDATE tasks SET owner = $1, resumes = resumes + 1, lease_epoch = nextval('lease_epochs'),
+                                         updated_at = now()
                         WHERE task_id IN (
                             SELECT task_id FROM tasks
-                            WHERE %s AND task_id <> ALL($3)
+                            WHERE %s AND command_partition IS NULL AND task_id <> ALL($3)
                               AND (owner IS NULL OR ($5 AND owner = $1) OR (owner <> $1 AND owner NOT IN (
                                   SELECT instance_id FROM instances
                                   WHERE heartbeat_at > now() - make_interval(secs => $2))))
                             ORDER BY created_at LIMIT $4 FOR UPDATE SKIP LOCKED)
-                        RETURNING task_id, created_event, state,
-                                  cancel_requested, resumes""".formatted(UNFINISHED))
+                        RETURNING %s""".formatted(UNFINISHED, StoredTasks.COLUMNS))
                 .execute(Tuple.tuple(List.of(owner, ownerTimeout.toMillis() / 1000.0, here.toArray(String[]::new), limit,
                         includeOwn)))
-                .flatMap(rows -> withCheckpoints(sql, rows)));
-    }
-
-    @SuppressWarnings("unchecked")
-    private Uni<List<StoredTask>> withCheckpoints(SqlClient sql, RowSet<Row> tasks) {
-        if (tasks.rowCount() == 0) {
-            return Uni.createFrom().item(List.of());
-        }
-        List<String> ids = new ArrayList<>();
-        tasks.forEach(row -> ids.add(row.getString("task_id")));
-        return sql.preparedQuery("""
-                        SELECT task_id, conversation, step, messages, user_messages_seen, summary
-                        FROM agent_checkpoints WHERE task_id = ANY($1)""")
-                .execute(Tuple.of(ids.toArray(String[]::new)))
-                .map(rows -> {
-                    Map<String, List<Checkpoint>> byTask = new HashMap<>();
-                    rows.forEach(row -> byTask.computeIfAbsent(row.getString("task_id"), id -> new ArrayList<>())
-                            .add(new Checkpoint(row.getString("conversation"), row.getInteger("step"),
-                                    row.getString("messages"), row.getInteger("user_messages_seen"),
-                                    row.getString("summary"))));
-                    List<StoredTask> claimed = new ArrayList<>();
-                    for (Row row : tasks) {
-                        try {
-                            EventEnvelope<EventPayload> created = EventJson.fromJson(row.getString("created_event"));
-                            claimed.add(new StoredTask((EventEnvelope<TaskCreated>) (EventEnvelope<?>) created,
-                                    state(row.getString("state")),
-                                    byTask.getOrDefault(row.getString("task_id"), List.of()),
-                                    row.getBoolean("cancel_requested"), row.getInteger("resumes")));
-                        } catch (RuntimeException unreadable) {
-                            // One task that cannot be read must not keep every other from being resumed.
-                            Log.errorf(unreadable, "task %s: stored state is unreadable; it is not resumed",
-                                    row.getString("task_id"));
-                        }
-                    }
-                    return claimed;
-                });
-    }
-
-    private RunState state(String text) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            return json.readValue(text, RunState.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored run state does not parse", e);
-        }
+                .flatMap(rows -> stored.read(sql, rows)));
     }
 }

@@ -14,6 +14,7 @@ import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.ByteArrayInputStream;
@@ -22,8 +23,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Writes and reads the files agents produce, in object storage. The MinIO SDK blocks, so every
- * call runs on the worker pool and the agent loop only waits on a {@link Uni}.
+ * call runs on the worker pool and the agent loop only waits on a {@link Uni}. Built at start
+ * ({@code @Startup}): building a MinIO client loads the JDK's trust roots, which takes seconds on
+ * a busy machine and must not happen on an event loop at a task's first file.
  */
+@Startup
 @ApplicationScoped
 public class FileStore {
 

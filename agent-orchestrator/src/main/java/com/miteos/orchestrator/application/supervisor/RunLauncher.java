@@ -3,18 +3,26 @@ package com.miteos.orchestrator.application.supervisor;
 import com.miteos.model.event.EventEnvelope;
 import com.miteos.model.event.TaskCreated;
 import com.miteos.orchestrator.application.pipeline.TaskPipeline;
+import com.miteos.orchestrator.config.OrchestratorConfig;
 import com.miteos.orchestrator.domain.run.TaskRun;
+import com.miteos.orchestrator.port.commands.CommandBacklog;
 import com.miteos.orchestrator.port.journal.TaskJournal;
 import com.miteos.orchestrator.port.journal.TaskStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 
 /**
- * Creates runs (new, or restored from the store) and starts them through the pipeline. Until the
- * commands present at start-up are read, runs are held rather than started: a cancel waiting
- * there must take effect before any further step.
+ * Creates runs (new, or restored from the store) and starts them through the pipeline. A run is
+ * held, not started, until the commands that were waiting in its command partition when this
+ * instance got the partition are read (at most the catch-up timeout): a cancel waiting there
+ * must take effect before any further step. A task that came without a partition waits for the
+ * commands present at start-up instead. At most {@code max-running-tasks} runs execute at once
+ * ({@link RunSlots}).
  */
 @ApplicationScoped
 public class RunLauncher {
@@ -22,13 +30,19 @@ public class RunLauncher {
     private final TaskPipeline pipeline;
     private final TaskJournal journal;
     private final RunningTasks running;
-    private final List<TaskRun> held = new ArrayList<>();
-    private boolean released;
+    private final CommandBacklog backlog;
+    private final Duration catchUpTimeout;
+    private final RunSlots slots;
 
-    public RunLauncher(TaskPipeline pipeline, TaskJournal journal, RunningTasks running) {
+    RunLauncher(TaskPipeline pipeline, TaskJournal journal, RunningTasks running, CommandBacklog backlog,
+            OrchestratorConfig config, MeterRegistry metrics) {
         this.pipeline = pipeline;
         this.journal = journal;
         this.running = running;
+        this.backlog = backlog;
+        this.catchUpTimeout = config.recovery().catchUpTimeout();
+        this.slots = new RunSlots(config.agents().maxRunningTasks());
+        metrics.gauge("miteos.orchestrator.runs.waiting", slots, RunSlots::waiting);
     }
 
     /** A new run of an accepted task. */
@@ -44,38 +58,40 @@ public class RunLauncher {
                 created.payload().config(), journal, stored.state(), stored.checkpoints());
     }
 
-    /** Starts a run now, or once the commands present at start-up are read. */
-    void launch(TaskRun run) {
-        running.add(run);
-        synchronized (held) {
-            if (!released) {
-                held.add(run);
-                return;
-            }
+    /** Starts a run once the commands waiting in its partition ({@code null}: at start-up) are read. */
+    void launch(TaskRun run, Integer partition) {
+        running.add(run, partition);
+        CompletionStage<Void> read = partition == null ? backlog.caughtUp() : backlog.caughtUp(partition);
+        if (read.toCompletableFuture().isDone() || catchUpTimeout.isZero() || catchUpTimeout.isNegative()) {
+            execute(run);
+            return;
         }
-        execute(run);
-    }
-
-    /** The commands present at start-up are read: held runs start, and later ones at once. */
-    void releaseHeld() {
-        List<TaskRun> toRun;
-        synchronized (held) {
-            released = true;
-            toRun = List.copyOf(held);
-            held.clear();
-        }
-        toRun.forEach(this::execute);
+        Uni.createFrom().completionStage(read)
+                .ifNoItem().after(catchUpTimeout).recoverWithItem(() -> {
+                    Log.warnf("task %s: commands of its partition not read within %s; it goes on anyway",
+                            run.taskId(), catchUpTimeout);
+                    return null;
+                })
+                .subscribe().with(ignored -> execute(run));
     }
 
     private void execute(TaskRun run) {
+        slots.acquire(() -> start(run));
+    }
+
+    private void start(TaskRun run) {
         String taskId = run.taskId();
-        if (run.isFinished()) {
-            // Cancelled while it was held for the catch-up: nothing to run, not even the planner.
-            running.ended(taskId);
+        if (run.isFinished() || run.isSuspended()) {
+            // Cancelled while it was held for the catch-up, or its partition went elsewhere meanwhile.
+            running.ended(run);
+            slots.release();
             return;
         }
         run.track(pipeline.execute(run)
-                .onTermination().invoke(() -> running.ended(taskId))
+                .onTermination().invoke(() -> {
+                    running.ended(run);
+                    slots.release();
+                })
                 .subscribe().with(
                         done -> TaskLog.info(taskId, "finished: " + run.status().value()),
                         failure -> RunFailures.fail(run, failure)));

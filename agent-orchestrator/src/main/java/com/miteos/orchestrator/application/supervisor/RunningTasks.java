@@ -13,14 +13,15 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The tasks this instance holds: the runs it has (running, or held until the command catch-up),
- * and the ids of tasks being accepted or resumed right now, which no other path may take up at
- * the same time.
+ * The tasks this instance holds: the runs it has (running, or held until the command catch-up)
+ * with the command partition each came on, and the ids of tasks being accepted or resumed right
+ * now, which no other path may take up at the same time.
  */
 @ApplicationScoped
 public class RunningTasks {
 
     private final Map<String, TaskRun> runs = new ConcurrentHashMap<>();
+    private final Map<String, Integer> partitions = new ConcurrentHashMap<>();
     private final Set<String> here = ConcurrentHashMap.newKeySet();
 
     public RunningTasks(DurableJournal journal, MeterRegistry metrics) {
@@ -43,8 +44,17 @@ public class RunningTasks {
         return Set.copyOf(here);
     }
 
-    void add(TaskRun run) {
+    /** A run held here; {@code partition} is its command partition, {@code null} when it came without one. */
+    void add(TaskRun run, Integer partition) {
         runs.put(run.taskId(), run);
+        if (partition != null) {
+            partitions.put(run.taskId(), partition);
+        }
+    }
+
+    /** The runs of tasks that came on these partitions. */
+    List<TaskRun> runsOf(Set<Integer> of) {
+        return runs.values().stream().filter(run -> of.contains(partitions.get(run.taskId()))).toList();
     }
 
     /** The run of a task, when it is here. */
@@ -60,10 +70,15 @@ public class RunningTasks {
         return List.copyOf(runs.values());
     }
 
-    /** A run ended here (or had nothing left to do): the task is no longer held. */
-    void ended(String taskId) {
-        runs.remove(taskId);
-        here.remove(taskId);
+    /**
+     * A run ended here (or had nothing left to do): the task is no longer held, unless a newer
+     * run of it took its place meanwhile (its partition went away and came back).
+     */
+    void ended(TaskRun run) {
+        if (runs.remove(run.taskId(), run)) {
+            partitions.remove(run.taskId());
+            here.remove(run.taskId());
+        }
     }
 
     /**
@@ -75,6 +90,7 @@ public class RunningTasks {
         if (run != null) {
             run.suspend();
         }
+        partitions.remove(taskId);
         here.remove(taskId);
     }
 }

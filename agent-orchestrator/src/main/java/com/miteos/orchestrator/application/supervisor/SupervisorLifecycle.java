@@ -9,24 +9,31 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import java.time.Duration;
+
 /**
  * Starts and stops the supervisor with the process: at start, recovery of unfinished tasks and
- * the timers; at shutdown, the timers stop first and then the drain.
+ * the timers; at shutdown, the timers stop first, then the drain, then the command partitions
+ * are released while the database is still there (a handover: their next owners count no resume).
  */
 @ApplicationScoped
 public class SupervisorLifecycle {
+
+    private static final Duration RELEASE_WITHIN = Duration.ofSeconds(2);
 
     private final TaskRecovery recovery;
     private final SupervisorClock clock;
     private final ShutdownDrain drain;
     private final InstanceRegistry instances;
+    private final PartitionOwnership ownership;
 
-    public SupervisorLifecycle(TaskRecovery recovery, SupervisorClock clock, ShutdownDrain drain,
-            InstanceRegistry instances, DurableJournal journal, MeterRegistry metrics) {
+    SupervisorLifecycle(TaskRecovery recovery, SupervisorClock clock, ShutdownDrain drain,
+            InstanceRegistry instances, PartitionOwnership ownership, DurableJournal journal, MeterRegistry metrics) {
         this.recovery = recovery;
         this.clock = clock;
         this.drain = drain;
         this.instances = instances;
+        this.ownership = ownership;
         metrics.gauge("miteos.orchestrator.journal.pending", journal, DurableJournal::pending);
     }
 
@@ -38,6 +45,7 @@ public class SupervisorLifecycle {
     void stop(@Observes ShutdownEvent shutdown) {
         clock.stop();
         int suspended = drain.drain();
+        ownership.releaseAll(RELEASE_WITHIN);
         Log.infof("orchestrator %s stopped; %d task(s) suspended, to be resumed", instances.id(), suspended);
     }
 }

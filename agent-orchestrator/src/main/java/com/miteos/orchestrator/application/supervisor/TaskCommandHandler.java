@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Applies task commands (create, cancel, pause, resume). Every task is accepted into the
@@ -26,33 +27,47 @@ public class TaskCommandHandler {
     private final RunningTasks running;
     private final RunLauncher launcher;
     private final TaskRecovery recovery;
+    private final PartitionOwnership ownership;
 
-    public TaskCommandHandler(TaskStore store, InstanceRegistry instances, RunningTasks running, RunLauncher launcher,
-            TaskRecovery recovery) {
+    TaskCommandHandler(TaskStore store, InstanceRegistry instances, RunningTasks running, RunLauncher launcher,
+            TaskRecovery recovery, PartitionOwnership ownership) {
         this.store = store;
         this.instances = instances;
         this.running = running;
         this.launcher = launcher;
         this.recovery = recovery;
+        this.ownership = ownership;
     }
 
-    /** Completes once the tasks of an earlier process are loaded, so that commands find them. */
-    public Uni<Void> ready() {
-        return recovery.loaded();
+    /**
+     * Completes once the tasks a command of this partition may be for are here: those of the
+     * partition ({@code null}: a command without one, for the tasks of an earlier process).
+     */
+    public Uni<Void> ready(Integer partition) {
+        return partition == null ? recovery.loaded() : ownership.ready(partition);
     }
 
-    /** Accepts a task and starts it, unless it was accepted before (a redelivery). */
-    public Uni<Void> start(EventEnvelope<TaskCreated> created) {
+    /**
+     * Accepts a task that came on {@code partition} ({@code null}: without one) and starts it,
+     * unless it was accepted before (a redelivery) or its partition is no longer held here (its
+     * next owner reads the command again).
+     */
+    public Uni<Void> start(EventEnvelope<TaskCreated> created, Integer partition) {
         String taskId = created.taskId();
         if (!running.hold(taskId)) {
             return Uni.createFrom().voidItem();
         }
-        return store.accept(created, instances.id())
+        return store.accept(created, instances.id(), partition)
                 .onFailure().invoke(() -> running.release(taskId))
                 .invoke(intake -> {
                     if (!intake.accepted()) {
                         running.release(taskId);
-                        Log.debugf("task %s: seen before, redelivery ignored", taskId);
+                        Log.debugf(intake.notOwned() ? "task %s: its partition is no longer held here"
+                                : "task %s: seen before, redelivery ignored", taskId);
+                        if (intake.notOwned() && ownership.stopping()) {
+                            // Kafka still counts this consumer as the partition's: no acknowledgement.
+                            throw new TaskMoving(taskId, "start");
+                        }
                         return;
                     }
                     TaskRun run = launcher.create(created);
@@ -66,7 +81,7 @@ public class TaskCommandHandler {
                         run.pause();
                     }
                     TaskLog.info(taskId, "accepted");
-                    launcher.launch(run);
+                    launcher.launch(run, partition);
                 })
                 .replaceWithVoid();
     }
@@ -96,9 +111,8 @@ public class TaskCommandHandler {
         Optional<TaskRun> run = running.find(taskId);
         if (run.isPresent()) {
             TaskLog.info(taskId, "pausing");
-            return Uni.createFrom().completionStage(run.get().pause(commandId)).onFailure(CancellationException.class)
-                    .invoke(e -> TaskLog.info(taskId, "pause not recorded: " + e.getMessage()))
-                    .onFailure(CancellationException.class).recoverWithNull();
+            return run.get().isSuspended() ? Uni.createFrom().failure(new TaskMoving(taskId, "pause"))
+                    : recorded(run.get(), run.get().pause(commandId), "pause");
         }
         return store.rememberEarlyPause(taskId).replaceWithVoid();
     }
@@ -110,9 +124,30 @@ public class TaskCommandHandler {
             return Uni.createFrom().voidItem();
         }
         TaskLog.info(taskId, "resuming");
-        return Uni.createFrom().completionStage(run.get().resume(message, commandId))
+        return run.get().isSuspended() ? Uni.createFrom().failure(new TaskMoving(taskId, "resume"))
+                : recorded(run.get(), run.get().resume(message, commandId), "resume");
+    }
+
+    /**
+     * Completes once a pause or resume is journaled. One the run refused because it ended is
+     * done with; one refused because the run stopped here (its task is moving to another
+     * instance, or this one is shutting down) fails, so that the command is not acknowledged
+     * and reaches the task's next owner.
+     */
+    private static Uni<Void> recorded(TaskRun run, CompletionStage<Void> change, String command) {
+        return Uni.createFrom().completionStage(change)
+                .onFailure(CancellationException.class).transform(e -> run.isSuspended()
+                        ? new TaskMoving(run.taskId(), command) : e)
                 .onFailure(CancellationException.class)
-                .invoke(e -> TaskLog.info(taskId, "resume not recorded: " + e.getMessage()))
+                .invoke(e -> TaskLog.info(run.taskId(), command + " not recorded: " + e.getMessage()))
                 .onFailure(CancellationException.class).recoverWithNull();
+    }
+
+    /** A command for a run that stopped here; it is retried, and applied where the task goes on. */
+    static final class TaskMoving extends RuntimeException {
+        TaskMoving(String taskId, String command) {
+            super("task " + taskId + " stopped here before its " + command + " was recorded; it goes on elsewhere",
+                    null, false, false);
+        }
     }
 }

@@ -16,8 +16,14 @@ import java.util.Set;
  */
 public interface TaskStore {
 
-    /** What accepting a task found: whether it is new here, and the commands that came before it. */
-    record Intake(boolean accepted, boolean cancelled, boolean paused) {
+    /**
+     * What accepting a task found: whether it is new here (not when it was seen before, or when
+     * its partition is no longer held here: {@code notOwned}), and the commands that came before it.
+     */
+    record Intake(boolean accepted, boolean notOwned, boolean cancelled, boolean paused) {
+
+        public static final Intake SEEN_BEFORE = new Intake(false, false, false, false);
+        public static final Intake NOT_OWNED = new Intake(false, true, false, false);
     }
 
     /** An unfinished task as stored, with its agents' checkpoints, ready to go on. */
@@ -27,10 +33,11 @@ public interface TaskStore {
 
     /**
      * Accepts a task from its {@code task.created} event, owned by {@code owner}; a task seen
-     * before is not accepted again. Cancels and pauses that arrived first are taken with it,
-     * atomically.
+     * before is not accepted again. A task that came on a command {@code partition} is accepted
+     * only while this process holds the partition ({@link PartitionLeases}); {@code null}: it came
+     * without one. Cancels and pauses that arrived first are taken with it, atomically.
      */
-    Uni<Intake> accept(EventEnvelope<TaskCreated> created, String owner);
+    Uni<Intake> accept(EventEnvelope<TaskCreated> created, String owner, Integer partition);
 
     /**
      * Records a cancel before it is acknowledged, so it outlives any crash: on the task when it is
@@ -45,7 +52,8 @@ public interface TaskStore {
      * Claims unfinished tasks that no live instance runs: owned by nobody, or by an instance that
      * stopped heartbeating longer than {@code ownerTimeout} ago, and, at start only
      * ({@code includeOwn}), by {@code owner} itself (an earlier process of it). Tasks in
-     * {@code here} are skipped. Each claim counts as a resume.
+     * {@code here} are skipped. Each claim counts as a resume. Only tasks that came without a
+     * partition are claimed this way; the others are claimed with their partition.
      */
     Uni<List<StoredTask>> claimOrphans(String owner, Duration ownerTimeout, Set<String> here, int limit,
             boolean includeOwn);
