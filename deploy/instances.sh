@@ -2,7 +2,7 @@
 #
 # Several instances of a service on this machine: the instance names, ports and ids, and the
 # wanted number of instances per service (the scale). Sourced by ./miteos, which provides
-# ALL_SERVICES, SERVICES, is_service, service_base_port, STATE_DIR, PID_DIR and die.
+# ALL_SERVICES, SERVICES, is_service, is_local_host, service_base_port, STATE_DIR, PID_DIR and die.
 #
 # Instance 1 of a service IS the service as it always was: same name, port, pid and log files.
 # Instance k >= 2 is named <service>-<k> (e.g. agent-orchestrator-2), listens on the service's
@@ -126,8 +126,8 @@ parse_scale() {
 # before anything starts; a port busy with a foreign process is found by ensure_started).
 check_scale_ports() {
   local s name port
-  local -A owner=(["$MITEOS_KAFKA_PORT"]=kafka ["$MITEOS_KAFKA_CONTROLLER_PORT"]=kafka
-    ["$MITEOS_S3_PORT"]=s3proxy ["$MITEOS_DB_PORT"]=postgres)
+  local -A owner=(["$MITEOS_KAFKA_PORT"]=kafka ["$MITEOS_KAFKA_CONTROLLER_PORT"]=kafka ["$MITEOS_S3_PORT"]=s3proxy)
+  is_local_host "$MITEOS_DB_HOST" && owner[$MITEOS_DB_PORT]=postgres
   for s in "$@"; do
     while read -r name; do
       port=$(instance_port "$name")
