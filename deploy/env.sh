@@ -22,6 +22,9 @@
 : "${MITEOS_ORCHESTRATOR_PORT:=8082}";        export MITEOS_ORCHESTRATOR_PORT
 : "${MITEOS_DELIVERABLE_SERVICE_PORT:=8083}"; export MITEOS_DELIVERABLE_SERVICE_PORT
 : "${MITEOS_BIND_HOST:=127.0.0.1}";           export MITEOS_BIND_HOST
+# Instance k >= 2 of a service (./miteos up --scale <service>=<n>) listens on the service's
+# port + MITEOS_INSTANCE_PORT_STEP * (k - 1): 8180 for api-gateway-2, 8282 for agent-orchestrator-3.
+: "${MITEOS_INSTANCE_PORT_STEP:=100}";        export MITEOS_INSTANCE_PORT_STEP
 
 # Service-to-service URLs, derived from the ports above.
 : "${MITEOS_TASK_SERVICE_URL:=http://127.0.0.1:${MITEOS_TASK_SERVICE_PORT}}";               export MITEOS_TASK_SERVICE_URL
