@@ -34,7 +34,7 @@ final class KedaScaledObjects {
             "kafka", Set.of("bootstrapServers", "consumerGroup", "topic", "lagThreshold", "activationLagThreshold",
                     "offsetResetPolicy", "allowIdleConsumers", "excludePersistentLag", "scaleToZeroOnInvalidOffset",
                     "limitToPartitionsWithLag", "ensureEvenDistributionOfPartitions", "partitionLimitation",
-                    "version", "sasl", "tls"),
+                    "version", "sasl", "tls", "unsafeSsl"),
             "cpu", Set.of("type", "value", "containerName"));
 
     private static final Set<String> INTEGER_FIELDS = Set.of("pollingInterval", "cooldownPeriod",
