@@ -48,7 +48,9 @@ import static org.mockito.Mockito.when;
  * malformed or oversized one may be dropped), and that no answer is a server error (status 500
  * or above) or shows internals (a stack frame, an exception or class name). Kafka is in memory,
  * the read models are mocked and deliverable-service is a stub, so any 5xx is the gateway's own
- * fault; the rate limit is off so that it does not hide what is behind it.
+ * fault; the rate limit and the active-task cap are off so that they do not hide what is behind
+ * them (the mocked read model never shows the thousand or so tasks the fuzzer creates, so the cap
+ * would refuse every creation after the hundredth).
  *
  * <p>The corpus is the same on every run; {@code -Dmiteos.fuzz.seed=<n>} explores another one.
  */
@@ -61,14 +63,15 @@ class ApiFuzzTest {
     private static final int CONCURRENCY = 4;
 
     /**
-     * The size limits {@link WellFormedRequest} judges by (pinned), no rate limit, and a
-     * deliverable-service stub for the download route.
+     * The size limits {@link WellFormedRequest} judges by (pinned), no rate limit, no active-task
+     * cap, and a deliverable-service stub for the download route.
      */
     public static class Unlimited extends PinnedDefaults {
         @Override
         public Map<String, String> getConfigOverrides() {
             Map<String, String> overrides = new HashMap<>(super.getConfigOverrides());
             overrides.put("miteos.rate-limit.requests-per-second", "0");
+            overrides.put("miteos.limits.max-active-tasks", "0");
             return overrides;
         }
 

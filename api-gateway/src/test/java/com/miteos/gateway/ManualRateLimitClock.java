@@ -10,13 +10,15 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The rate limit's clock for tests that enable it (a test profile's enabled alternatives): it
  * stands still until the test moves it, so buckets refill by exactly what the test says and not
- * by how long a busy machine took to send the requests.
+ * by how long a busy machine took to send the requests. It starts at the wall clock's time and
+ * calls itself wall-clock based, as the shared buckets require (their rows carry the time of the
+ * last refill); only this one JVM reads it.
  */
 @Alternative
 @Singleton
 public class ManualRateLimitClock implements TimeMeter {
 
-    private final AtomicLong nanos = new AtomicLong();
+    private final AtomicLong nanos = new AtomicLong(System.currentTimeMillis() * 1_000_000L);
 
     void advance(Duration by) {
         nanos.addAndGet(by.toNanos());
@@ -29,6 +31,6 @@ public class ManualRateLimitClock implements TimeMeter {
 
     @Override
     public boolean isWallClockBased() {
-        return false;
+        return true;
     }
 }

@@ -1,12 +1,16 @@
 package com.miteos.gateway;
 
+import com.miteos.gateway.repository.RateLimitBuckets;
+import com.miteos.gateway.service.ApiKeyRateLimiter;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import javax.sql.DataSource;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -27,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * next request gets a 429 problem with {@code Retry-After}; other keys are unaffected; the key
  * passes again exactly when its next token is due; downloads count too; and at ten times the
  * limit, what passes is exactly what the limit allows. No outcome depends on how fast the
- * machine sends the requests.
+ * machine sends the requests. The buckets are the default, shared ones in the database;
+ * {@link LocalRateLimitTest} runs the same cases on buckets in memory.
  */
 @QuarkusTest
 @TestProfile(RateLimitTest.FivePerSecondOnAManualClock.class)
@@ -59,6 +65,9 @@ class RateLimitTest {
 
     @Inject
     ManualRateLimitClock clock;
+
+    @Inject
+    DataSource dataSource;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -137,6 +146,18 @@ class RateLimitTest {
         assertThat(refused.body()).contains("rate-limited");
     }
 
+    /**
+     * Another gateway replica on the same database takes from the bucket this one emptied: the
+     * key's bucket is one for every replica ({@link LocalRateLimitTest} shows the contrary).
+     */
+    @Test
+    void anotherReplicaTakesFromTheSameBucket() throws Exception {
+        String[] key = newTestKeyWithId();
+        exhaust(key[1]);
+
+        assertThat(otherReplica().tryAcquire(key[0]).allowed()).isFalse();
+    }
+
     @Test
     void missingKeysAre401NotRateLimited() throws Exception {
         HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(gateway.resolve(CHEAP_REQUEST)).build(),
@@ -184,7 +205,7 @@ class RateLimitTest {
     }
 
     /** Sends requests until one is refused; answers that refusal. */
-    private HttpResponse<String> exhaust(String token) throws Exception {
+    HttpResponse<String> exhaust(String token) throws Exception {
         for (int i = 0; i < 10 * BURST; i++) {
             HttpResponse<String> response = get(token, CHEAP_REQUEST);
             if (response.statusCode() == 429) {
@@ -196,6 +217,20 @@ class RateLimitTest {
 
     private static String newTestKey() {
         return ApiTestSupport.newToken(ApiTestSupport.newAccount(), "test");
+    }
+
+    /** A new test key: its id and its token. */
+    static String[] newTestKeyWithId() {
+        var key = given().auth().oauth2(ApiTestSupport.ADMIN_TOKEN).contentType(ContentType.JSON)
+                .body("{\"mode\":\"test\"}")
+                .post("/admin/v1/accounts/{id}/keys", ApiTestSupport.newAccount())
+                .then().statusCode(201).extract();
+        return new String[] {key.path("id"), key.path("token")};
+    }
+
+    /** A limiter like this gateway's (same limit, same clock), as a second replica on the same database has. */
+    ApiKeyRateLimiter otherReplica() {
+        return new ApiKeyRateLimiter(RATE, BURST, clock, new RateLimitBuckets(dataSource, clock));
     }
 
     private HttpResponse<String> get(String token, String path) throws IOException, InterruptedException {

@@ -59,5 +59,15 @@ public interface GatewayConfig {
 
         /** Requests one key may make at once: the capacity of its bucket, full for a new key. */
         long burst();
+
+        /** Where the buckets live: shared by every replica in PostgreSQL, or in this instance's memory. */
+        Store store();
+
+        enum Store {
+            /** In this gateway's memory: N replicas allow a key N times the limit. */
+            LOCAL,
+            /** In the gateway's PostgreSQL, one bucket per key for every replica. */
+            SHARED
+        }
     }
 }

@@ -6,6 +6,8 @@ import com.miteos.model.task.TaskConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -15,6 +17,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * {@code task_submissions} as an outbox: a submission is stored before its {@code task.created} is
@@ -22,7 +25,8 @@ import java.util.List;
  * the insert is insert-first deduplication on the Idempotency-Key ({@code ON CONFLICT DO NOTHING},
  * the row count says whether this call stored it), the stamp sets only an unset
  * {@code published_at}, and the relay's read of unpublished rows uses the partial index; and it
- * runs from the relay's timer, off any Vert.x context, where a reactive Hibernate session cannot.
+ * runs from the relay's timer, off any Vert.x context, where a reactive Hibernate session cannot. The
+ * admission under the active-task cap ({@link #insertIfRoom}) is one transaction under an advisory lock.
  * Reads of a submission by its owner are {@link TaskSubmissionRepository}.
  */
 @ApplicationScoped
@@ -45,7 +49,38 @@ public class SubmissionOutbox {
      * stored and the answer is false: the caller must then look up the earlier submission.
      */
     public Uni<Boolean> insert(TaskSubmission s) {
-        return pool.preparedQuery("""
+        return insert(pool, s);
+    }
+
+    /**
+     * Stores a submission as {@link #insert(TaskSubmission)} does, if {@code room} lets it: in one transaction that
+     * first takes a lock of the owner's account and mode ({@code pg_advisory_xact_lock}), so the
+     * admissions of one account and mode, by every gateway replica, happen one after the other. Under
+     * the lock, an idempotency key already used answers false at once; otherwise {@code room} is given
+     * the owner's submissions in this mode not yet seen in the read model ({@code projected_at} unset)
+     * and fails to refuse the submission, which is then not stored. The lock is held until the
+     * submission is committed, so the next admission counts it.
+     */
+    public Uni<Boolean> insertIfRoom(TaskSubmission s, Function<Long, Uni<Void>> room) {
+        return pool.withTransaction(tx -> tx
+                .preparedQuery("SELECT 1 FROM pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .execute(Tuple.of("task_submissions/" + s.accountId() + "/" + s.mode()))
+                .flatMap(locked -> s.idempotencyKey() == null ? Uni.createFrom().item(false)
+                        : tx.preparedQuery("SELECT 1 FROM task_submissions WHERE account_id = $1 AND mode = $2"
+                                        + " AND idempotency_key = $3")
+                                .execute(Tuple.of(s.accountId(), s.mode(), s.idempotencyKey()))
+                                .map(rows -> rows.size() > 0))
+                .flatMap(keyUsed -> keyUsed ? Uni.createFrom().item(false)
+                        : tx.preparedQuery("SELECT count(*) AS unprojected FROM task_submissions"
+                                        + " WHERE account_id = $1 AND mode = $2 AND projected_at IS NULL")
+                                .execute(Tuple.of(s.accountId(), s.mode()))
+                                .map(rows -> rows.iterator().next().getLong("unprojected"))
+                                .flatMap(unprojected -> room.apply(unprojected))
+                                .flatMap(ok -> insert(tx, s))));
+    }
+
+    private Uni<Boolean> insert(SqlClient client, TaskSubmission s) {
+        return client.preparedQuery("""
                         INSERT INTO task_submissions (task_id, account_id, mode, idempotency_key, request_hash, prompt,
                                                       config, created_at)
                         VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8)
@@ -53,6 +88,22 @@ public class SubmissionOutbox {
                 .execute(Tuple.from(Arrays.asList(s.taskId(), s.accountId(), s.mode(), s.idempotencyKey(),
                         s.requestHash(), s.prompt(), write(s.config()), s.createdAt().atOffset(ZoneOffset.UTC))))
                 .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Records that the read model shows the submission's task: the active-task cap counts it there from now on. */
+    public Uni<Void> markProjected(String taskId) {
+        return pool.preparedQuery("UPDATE task_submissions SET projected_at = now() WHERE task_id = $1"
+                        + " AND projected_at IS NULL")
+                .execute(Tuple.of(taskId))
+                .replaceWithVoid();
+    }
+
+    /** The oldest submissions, accepted before {@code acceptedBefore}, not yet seen in the read model. */
+    public Uni<List<TaskSubmission>> findUnprojected(Instant acceptedBefore, int limit) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM task_submissions"
+                        + " WHERE projected_at IS NULL AND created_at < $1 ORDER BY created_at, task_id LIMIT $2")
+                .execute(Tuple.of(acceptedBefore.atOffset(ZoneOffset.UTC), limit))
+                .map(this::toSubmissions);
     }
 
     /** Records that the broker acknowledged the submission's {@code task.created}. */
@@ -75,11 +126,13 @@ public class SubmissionOutbox {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM task_submissions"
                         + " WHERE published_at IS NULL AND created_at < $1 ORDER BY created_at, task_id LIMIT $2")
                 .execute(Tuple.of(acceptedBefore.atOffset(ZoneOffset.UTC), limit))
-                .map(rows -> {
-                    List<TaskSubmission> unpublished = new ArrayList<>(rows.size());
-                    rows.forEach(row -> unpublished.add(toSubmission(row)));
-                    return unpublished;
-                });
+                .map(this::toSubmissions);
+    }
+
+    private List<TaskSubmission> toSubmissions(RowSet<Row> rows) {
+        List<TaskSubmission> found = new ArrayList<>(rows.size());
+        rows.forEach(row -> found.add(toSubmission(row)));
+        return found;
     }
 
     private TaskSubmission toSubmission(Row row) {

@@ -47,7 +47,7 @@ public class AuthenticationFilter {
             return Uni.createFrom().item(admin(authorization, request));
         }
         return authenticator.authenticate(authorization)
-                .invoke(caller -> rateLimits.admit(caller, request.response()))
+                .call(caller -> rateLimits.admit(caller, request.response()))
                 .map(caller -> {
                     currentCaller.set(caller);
                     MDC.put("account_id", caller.accountId());

@@ -67,7 +67,7 @@ public class DeliverableDownloadRoute {
         String taskId = ctx.pathParam("taskId");
         String fileId = ctx.pathParam("fileId");
         authenticator.authenticate(ctx.request().getHeader("Authorization"))
-                .invoke(caller -> rateLimits.admit(caller, ctx.response()))
+                .call(caller -> rateLimits.admit(caller, ctx.response()))
                 .subscribe().with(
                         caller -> {
                             if (!Ids.isValid(IdPrefix.TASK, taskId) || !Ids.isValid(IdPrefix.DELIVERABLE, fileId)) {

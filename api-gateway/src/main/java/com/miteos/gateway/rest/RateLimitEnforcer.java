@@ -3,7 +3,7 @@ package com.miteos.gateway.rest;
 import com.miteos.gateway.domain.ApiProblem;
 import com.miteos.gateway.domain.Caller;
 import com.miteos.gateway.service.ApiKeyRateLimiter;
-import com.miteos.gateway.service.ApiKeyRateLimiter.Decision;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerResponse;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -28,21 +28,24 @@ public class RateLimitEnforcer {
     }
 
     /**
-     * Lets the request go on, or throws the 429 problem to answer. Either way the rate-limit
-     * headers are already on the response.
+     * Completes when the request may go on, or fails with the 429 problem to answer. Either way
+     * the rate-limit headers are on the response by then. It never blocks the caller's thread, and
+     * completes on the caller's Vert.x context.
      */
-    void admit(Caller caller, HttpServerResponse response) {
+    Uni<Void> admit(Caller caller, HttpServerResponse response) {
         if (!limiter.enabled()) {
-            return;
+            return Uni.createFrom().voidItem();
         }
-        Decision decision = limiter.tryAcquire(caller.keyId());
-        response.putHeader(LIMIT_HEADER, Long.toString(decision.limit()));
-        response.putHeader(REMAINING_HEADER, Long.toString(decision.remaining()));
-        if (!decision.allowed()) {
-            response.putHeader(RETRY_AFTER_HEADER, Long.toString(decision.retryAfterSeconds()));
-            throw new ApiProblem(429, "rate-limited", "Too many requests", "This API key may make "
-                    + decision.requestsPerSecond() + " requests per second, in bursts of up to " + decision.limit()
-                    + "; retry in " + decision.retryAfterSeconds() + " s.");
-        }
+        return limiter.acquire(caller.keyId()).map(decision -> {
+            response.putHeader(LIMIT_HEADER, Long.toString(decision.limit()));
+            response.putHeader(REMAINING_HEADER, Long.toString(decision.remaining()));
+            if (!decision.allowed()) {
+                response.putHeader(RETRY_AFTER_HEADER, Long.toString(decision.retryAfterSeconds()));
+                throw new ApiProblem(429, "rate-limited", "Too many requests", "This API key may make "
+                        + decision.requestsPerSecond() + " requests per second, in bursts of up to "
+                        + decision.limit() + "; retry in " + decision.retryAfterSeconds() + " s.");
+            }
+            return null;
+        });
     }
 }

@@ -1,8 +1,11 @@
 package com.miteos.gateway.service;
 
+import com.miteos.gateway.client.TaskReadModel;
 import com.miteos.gateway.config.GatewayConfig;
+import com.miteos.gateway.domain.Caller;
 import com.miteos.gateway.repository.TaskSubmission;
 import com.miteos.gateway.repository.SubmissionOutbox;
+import com.miteos.model.task.Mode;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -28,6 +31,10 @@ import java.time.Instant;
  * the pass, as the broker is most likely away; the next pass starts again from the oldest. Passes
  * never overlap. A task published twice (by its POST and the relay, or by two gateway instances)
  * is harmless: its event id is the same, and consumers deduplicate by task and event id.
+ *
+ * <p>Each pass then marks, in the same way, the submissions older than the grace that the read
+ * model shows by now though their POST did not see it (its projection wait ran out): until then the
+ * active-task cap ({@link ActiveTaskLimit}) counts them both as submissions and in the read model.
  */
 @ApplicationScoped
 public class SubmissionRelay {
@@ -36,13 +43,16 @@ public class SubmissionRelay {
 
     private final SubmissionOutbox outbox;
     private final SubmissionDelivery delivery;
+    private final TaskReadModel readModel;
     private final Duration interval;
     private final Duration grace;
     private Cancellable ticker;
 
-    public SubmissionRelay(SubmissionOutbox outbox, SubmissionDelivery delivery, GatewayConfig config) {
+    public SubmissionRelay(SubmissionOutbox outbox, SubmissionDelivery delivery, TaskReadModel readModel,
+            GatewayConfig config) {
         this.outbox = outbox;
         this.delivery = delivery;
+        this.readModel = readModel;
         this.interval = config.submissions().relayInterval();
         this.grace = config.submissions().relayGrace();
     }
@@ -50,7 +60,7 @@ public class SubmissionRelay {
     void start(@Observes StartupEvent startup) {
         ticker = Multi.createFrom().ticks().every(interval)
                 .onOverflow().drop()
-                .onItem().transformToUniAndConcatenate(tick -> relayPass())
+                .onItem().transformToUniAndConcatenate(tick -> relayPass().call(this::projectionPass))
                 .subscribe().with(pass -> { }, failure -> Log.error("submission relay stopped", failure));
     }
 
@@ -69,6 +79,20 @@ public class SubmissionRelay {
                 .onItem().transformToUniAndConcatenate(this::relay)
                 .collect().last()
                 .replaceWithVoid()
+                .onFailure().recoverWithNull();
+    }
+
+    /** Marks the submissions the read model shows by now; the first failure ends the pass. It never fails. */
+    private Uni<Void> projectionPass() {
+        return outbox.findUnprojected(Instant.now().minus(grace), BATCH)
+                .onItem().transformToMulti(unprojected -> Multi.createFrom().iterable(unprojected))
+                .onItem().transformToUniAndConcatenate(s -> readModel.find(
+                                new Caller(s.accountId(), Mode.of(s.mode()), null), s.taskId(), Duration.ZERO)
+                        .flatMap(task -> task == null ? Uni.createFrom().voidItem() : outbox.markProjected(s.taskId())))
+                .collect().last()
+                .replaceWithVoid()
+                .onFailure().invoke(e -> Log.warnf("submission relay: projections not checked, next pass retries: %s",
+                        e.toString()))
                 .onFailure().recoverWithNull();
     }
 

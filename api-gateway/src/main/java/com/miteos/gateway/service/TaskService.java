@@ -74,11 +74,8 @@ public class TaskService {
         TaskSubmission submission = new TaskSubmission(Ids.newId(IdPrefix.TASK), caller.accountId(),
                 caller.mode().value(), idempotencyKey, fingerprint(request), request.prompt(), request.config(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS), null);
-        // A replay must not be refused for being over the limit: its task already exists.
-        Uni<Void> room = idempotencyKey == null ? activeTasks.check(caller)
-                : submissions.findByIdempotencyKey(caller, idempotencyKey)
-                        .flatMap(earlier -> earlier == null ? activeTasks.check(caller) : Uni.createFrom().voidItem());
-        return room.flatMap(ok -> outbox.insert(submission)).flatMap(inserted -> inserted
+        // A replay is never refused for being over the limit: its task already exists.
+        return activeTasks.admit(caller, submission).flatMap(inserted -> inserted
                 ? accept(caller, submission).map(task -> new Created(task, false))
                 : replay(caller, submission));
     }
@@ -97,10 +94,20 @@ public class TaskService {
                         + " Idempotency-Key, or read the task by its id, rather than submitting it again."))
                 .invoke(() -> Log.infof("task %s: accepted", s.taskId()))
                 // The answer is the task as accepted; waiting for the read model to show it first is
-                // what makes a GET or a list right after this response see the task.
+                // what makes a GET or a list right after this response see the task. Once it does, the
+                // active-task cap counts it there rather than as a submission.
                 .flatMap(ignored -> readModel.find(caller, s.taskId(), projectionWait)
                         .onFailure().recoverWithNull())
+                .call(projected -> projected == null ? Uni.createFrom().voidItem() : markProjected(s))
                 .map(projected -> pendingView(s));
+    }
+
+    /** A mark that fails leaves the task counted twice by the cap until the relay marks it. */
+    private Uni<Void> markProjected(TaskSubmission s) {
+        return outbox.markProjected(s.taskId())
+                .onFailure().invoke(e -> Log.warnf("task %s: projected but not marked projected: %s", s.taskId(),
+                        e.toString()))
+                .onFailure().recoverWithNull();
     }
 
     /**

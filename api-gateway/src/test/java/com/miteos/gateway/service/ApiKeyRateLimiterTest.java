@@ -1,8 +1,10 @@
 package com.miteos.gateway.service;
 
+import com.miteos.gateway.repository.RateLimitBuckets;
 import com.miteos.gateway.service.ApiKeyRateLimiter.Decision;
 import io.github.bucket4j.TimeMeter;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,10 +12,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The token bucket per key, on a clock the test moves by hand. */
+/**
+ * The token bucket per key, on a clock the test moves by hand: in memory ({@code local}), and in
+ * {@code shared} mode while the database is unreachable. The shared buckets themselves are
+ * {@code SharedRateLimitTest}.
+ */
 class ApiKeyRateLimiterTest {
 
-    private final AtomicLong nanos = new AtomicLong();
+    private final AtomicLong nanos = new AtomicLong(System.currentTimeMillis() * 1_000_000L);
+    /** Wall-clock based as far as Bucket4j can tell (shared buckets accept no other), though it stands still. */
     private final TimeMeter clock = new TimeMeter() {
         @Override
         public long currentTimeNanos() {
@@ -22,7 +29,7 @@ class ApiKeyRateLimiterTest {
 
         @Override
         public boolean isWallClockBased() {
-            return false;
+            return true;
         }
     };
 
@@ -111,6 +118,31 @@ class ApiKeyRateLimiterTest {
         Thread.sleep(1_500);
 
         assertThat(limiter.tryAcquire("key_a").allowed()).isFalse();
+    }
+
+    /**
+     * Shared buckets that cannot be reached (nothing listens on the database's port): the limiter
+     * neither refuses every request nor lets every request through, it limits the key from this
+     * instance's memory, exactly as {@code local} would.
+     */
+    @Test
+    void whenTheSharedBucketsAreUnreachableTheKeyIsLimitedFromMemory() {
+        PGSimpleDataSource nowhere = new PGSimpleDataSource();
+        nowhere.setServerNames(new String[] {"127.0.0.1"});
+        nowhere.setPortNumbers(new int[] {1});
+        nowhere.setDatabaseName("nowhere");
+        nowhere.setConnectTimeout(1);
+        ApiKeyRateLimiter limiter = new ApiKeyRateLimiter(5, 5, clock, new RateLimitBuckets(nowhere, clock));
+        assertThat(limiter.shared()).isTrue();
+
+        assertThat(drain(limiter, "key_a")).as("the burst, from memory").isEqualTo(5);
+        Decision refused = limiter.tryAcquire("key_a");
+        assertThat(refused.allowed()).isFalse();
+        assertThat(refused.retryAfterSeconds()).isEqualTo(1);
+
+        advance(Duration.ofMillis(200));
+        assertThat(limiter.tryAcquire("key_a").allowed()).as("one token refilled").isTrue();
+        assertThat(limiter.tryAcquire("key_b").remaining()).as("other keys have their own").isEqualTo(4);
     }
 
     /** Takes requests until the key is refused; answers how many were allowed. */
