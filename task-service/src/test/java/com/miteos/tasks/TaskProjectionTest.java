@@ -39,6 +39,7 @@ import java.util.function.Consumer;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
@@ -273,6 +274,11 @@ class TaskProjectionTest {
                 .body("tasks[0].id", equalTo(ids.get(1))));
         owner(Mode.TEST).queryParam("offset", 2).get("/internal/tasks")
                 .then().statusCode(200).body("tasks.id", equalTo(List.of(ids.get(0))));
+        // A page past the end has no row to carry the total; the total is still every match.
+        owner(Mode.TEST).queryParam("offset", 5).get("/internal/tasks")
+                .then().statusCode(200).body("tasks", empty()).body("total", equalTo(3)).body("offset", equalTo(5));
+        owner(Mode.TEST).queryParam("status", "running").queryParam("offset", 1).get("/internal/tasks")
+                .then().statusCode(200).body("tasks", empty()).body("total", equalTo(1));
     }
 
     private RequestSpecification owner(Mode mode) {

@@ -1,7 +1,5 @@
 package com.miteos.tasks.repository;
 
-import com.miteos.model.task.TaskStatus;
-import com.miteos.model.view.TaskSummary;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -13,6 +11,8 @@ import java.time.Instant;
 /**
  * A row of the {@code tasks} read model as lists and counts see it: only the columns they need.
  * Read-only: the rows are written by {@link TaskSnapshotWriter}, and Flyway owns the table.
+ * {@link TaskReadRepository} queries it but selects projections ({@link TaskPageRow}, counts),
+ * so no instance is ever loaded into a session.
  */
 @Entity
 @Immutable
@@ -35,9 +35,5 @@ public class TaskEntity {
     private Instant createdAt;
 
     protected TaskEntity() {
-    }
-
-    TaskSummary toSummary() {
-        return new TaskSummary(id, TaskStatus.of(status), prompt, createdAt);
     }
 }
