@@ -6,6 +6,10 @@
 #   bench/compare-reads.sh <baseline-ref> [candidate-ref=HEAD] [rounds=3] [seconds=20]
 #
 #   COMPARE_SERVICES="task-service"   swap only these services (default: api-gateway task-service)
+#   COMPARE_WARMUP=15                  seconds of load on each path before each measurement (JIT)
+#
+# As root without a PostgreSQL on MITEOS_DB_PORT, the embedded one runs as `nobody` and cannot
+# read the clone under mktemp's directory: start one first (e.g. ./miteos restart postgres).
 #
 # Builds both refs, starts the stack of the candidate once (Kafka, S3, PostgreSQL, the four
 # services; rate limits lifted), creates one sandbox task, then alternates the read path's two
@@ -23,6 +27,7 @@ readonly BASELINE=${1:?usage: bench/compare-reads.sh <baseline-ref> [candidate-r
 readonly CANDIDATE=${2:-HEAD}
 readonly ROUNDS=${3:-3}
 readonly SECONDS_PER_RUN=${4:-20}
+readonly WARMUP=${COMPARE_WARMUP:-15}
 read -r -a SERVICES <<<"${COMPARE_SERVICES:-api-gateway task-service}"
 readonly SERVICES
 
@@ -80,8 +85,8 @@ use() { # use <build>: run the read path's services from that build
     ./miteos restart "$s" >/dev/null
   done
   curl -sf "$url" -H "$auth" >/dev/null
-  hey -z 5s -c 16 -H "$auth" "$url" >/dev/null # warm-up: JIT and pools
-  hey -z 5s -c 16 -H "$auth" "$list_url" >/dev/null
+  hey -z "${WARMUP}s" -c 16 -H "$auth" "$url" >/dev/null # warm-up: JIT and pools
+  hey -z "${WARMUP}s" -c 16 -H "$auth" "$list_url" >/dev/null
 }
 
 measure() { # measure <build> <round> <path-name> <url>: prints "build path round req/s p50_ms p99_ms"
