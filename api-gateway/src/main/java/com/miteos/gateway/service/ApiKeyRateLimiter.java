@@ -9,6 +9,7 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.proxy.BucketNotFoundException;
 import io.github.bucket4j.TimeMeter;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
@@ -164,8 +165,7 @@ public class ApiKeyRateLimiter {
         }
         if (!sharedUnreachable || System.nanoTime() - retrySharedAtNanos >= 0) {
             try {
-                ConsumptionProbe probe = buckets.get(keyId, key -> shared.bucket(key, configuration()))
-                        .tryConsumeAndReturnRemaining(1);
+                ConsumptionProbe probe = takeShared(keyId);
                 if (sharedUnreachable) {
                     sharedUnreachable = false;
                     LOG.info("rate limit: the shared buckets answer again; every replica takes from them again");
@@ -183,6 +183,32 @@ public class ApiKeyRateLimiter {
             }
         }
         return fallback.get(keyId, key -> localBucket()).tryConsumeAndReturnRemaining(1);
+    }
+
+    /**
+     * Takes from the key's shared bucket. A row that is not there (two replicas created the key's
+     * bucket at the same moment, or the sweeper deleted an idle one under a kept proxy) is not a
+     * database failure: the proxy is built again and the take tried once more.
+     */
+    private ConsumptionProbe takeShared(String keyId) {
+        try {
+            return buckets.get(keyId, key -> shared.bucket(key, configuration())).tryConsumeAndReturnRemaining(1);
+        } catch (RuntimeException e) {
+            if (!bucketMissing(e)) {
+                throw e;
+            }
+            buckets.invalidate(keyId);
+            return buckets.get(keyId, key -> shared.bucket(key, configuration())).tryConsumeAndReturnRemaining(1);
+        }
+    }
+
+    private static boolean bucketMissing(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BucketNotFoundException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void startSweeping(@Observes StartupEvent startup) {
