@@ -114,6 +114,10 @@ public class TaskCommandHandler {
             return run.get().isSuspended() ? Uni.createFrom().failure(new TaskMoving(taskId, "pause"))
                     : recorded(run.get(), run.get().pause(commandId), "pause");
         }
+        if (ownership.stopping()) {
+            // Its run was suspended for the shutdown and is gone: the next owner must read this command.
+            return Uni.createFrom().failure(new TaskMoving(taskId, "pause"));
+        }
         return store.rememberEarlyPause(taskId).replaceWithVoid();
     }
 
@@ -121,7 +125,10 @@ public class TaskCommandHandler {
     public Uni<Void> resume(String taskId, String message, String commandId) {
         Optional<TaskRun> run = running.find(taskId);
         if (run.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            // Not running here: it ended (nothing to resume), or this instance is stopping and its
+            // run is gone, and then the next owner must read this command.
+            return ownership.stopping() ? Uni.createFrom().failure(new TaskMoving(taskId, "resume"))
+                    : Uni.createFrom().voidItem();
         }
         TaskLog.info(taskId, "resuming");
         return run.get().isSuspended() ? Uni.createFrom().failure(new TaskMoving(taskId, "resume"))
