@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+#
+# reliability/rolling-restart.sh - a rolling restart of every orchestrator while tasks run
+# (issue 9): no task fails, none is stuck, none repeats a completed step.
+#
+#   reliability/rolling-restart.sh [tasks=200] [orchestrators=3] [step-delay-ms=400]
+#
+# 1. ./miteos up, scaled to <orchestrators> (rate limit and active-task cap lifted).
+# 2. A reference: one task of the same shape runs alone; its cost and deliverable count are what
+#    every task must end with (sandbox runs are deterministic: a step repeated after a restart
+#    would charge its model call twice or store a file twice).
+# 3. <tasks> identical sandbox tasks (2 agents, every step waiting <step-delay-ms>) are submitted
+#    in a fresh account; then each orchestrator is restarted in turn with ./miteos restart
+#    (SIGTERM, wait for the exit, start, wait until healthy), as a Deployment's rolling update does.
+# 4. Every task must end `complete` with the reference's cost and deliverables. Prints a summary
+#    line and exits non-zero on any failed, stuck or different task. Leaves the stack running,
+#    scaled back to one orchestrator. Run it with nothing of ours running: the settings above reach
+#    the services only when ./miteos up starts them. Needs curl and python3.
+
+set -euo pipefail
+
+readonly TASKS=${1:-200}
+readonly ORCHESTRATORS=${2:-3}
+readonly STEP_DELAY_MS=${3:-400}
+readonly SETTLE=600
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+readonly ROOT
+cd "$ROOT"
+# shellcheck source=../deploy/env.sh
+source deploy/env.sh
+# shellcheck source=lib.sh
+source reliability/lib.sh
+
+start_lifted_stack
+./miteos scale agent-orchestrator="$ORCHESTRATORS" >/dev/null
+token=$(new_sandbox_token rolling-restart)
+auth="Authorization: Bearer $token"
+body="{\"prompt\":\"Compare three vector databases in a Markdown report.\",\"config\":{\"max_agents\":2,\"sandbox\":{\"step_delay_ms\":$STEP_DELAY_MS}}}"
+
+submit() { curl -sf -X POST "$BASE/v1/tasks" -H "$auth" -H 'Content-Type: application/json' -d "$body" | json_value id; }
+task_json() { curl -sf "$BASE/v1/tasks/$1" -H "$auth"; }
+await_terminal() { # await_terminal ID SECONDS: prints the task's JSON once terminal
+  local deadline=$((SECONDS + $2)) json
+  while ((SECONDS < deadline)); do
+    json=$(task_json "$1") || true
+    if grep -q '"status" *: *"\(complete\|failed\|cancelled\)"' <<<"$json"; then echo "$json"; return 0; fi
+    sleep 1
+  done
+  return 1
+}
+outcome() { # status cost deliverables_count of a task's JSON
+  python3 -c 'import json, sys; t = json.load(sys.stdin); print(t["status"], t["cost"], t["deliverables_count"])' <<<"$1"
+}
+
+reference=$(outcome "$(await_terminal "$(submit)" 120)")
+echo "reference task: $reference (status cost deliverables)"
+
+ids=()
+for _ in $(seq "$TASKS"); do ids+=("$(submit)"); done
+echo "submitted ${#ids[@]} tasks"
+
+for ((k = 1; k <= ORCHESTRATORS; k++)); do
+  name=agent-orchestrator$( ((k == 1)) || echo "-$k")
+  started=$SECONDS
+  ./miteos restart "$name" >/dev/null
+  echo "restarted $name in $((SECONDS - started)) s"
+done
+
+complete=0 failed=0 stuck=0 different=0
+for id in "${ids[@]}"; do
+  if ! json=$(await_terminal "$id" "$SETTLE"); then
+    stuck=$((stuck + 1)); echo "stuck: $id" >&2; continue
+  fi
+  got=$(outcome "$json")
+  case $got in
+    complete*) complete=$((complete + 1)) ;;
+    *) failed=$((failed + 1)); echo "not complete: $id $got" >&2; continue ;;
+  esac
+  [[ $got == "$reference" ]] || { different=$((different + 1)); echo "different: $id $got" >&2; }
+done
+./miteos scale agent-orchestrator=1 >/dev/null
+echo "rolling restart: tasks=${#ids[@]} orchestrators=$ORCHESTRATORS complete=$complete failed=$failed stuck=$stuck different=$different"
+((failed == 0 && stuck == 0 && different == 0 && complete == ${#ids[@]}))
