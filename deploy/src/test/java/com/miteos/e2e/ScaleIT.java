@@ -68,7 +68,7 @@ class ScaleIT {
         String account = Stack.newAccount();
         List<String> gateways = gatewayUrls(settings.gateways());
         List<CrashApi> submitters = clients(account, gateways, 1);
-        List<CrashApi> approvers = clients(account, gateways, 1);
+        List<CrashApi> approvers = clients(account, gateways, 2);
         List<CrashApi> pausers = clients(account, gateways, 2);
         CrashApi watcher = new CrashApi(gateways.get(0), Stack.newKey(account, "test").getString("token"));
         String runId = "scale-" + Long.toHexString(settings.seed()) + "-" + System.currentTimeMillis();
@@ -93,8 +93,8 @@ class ScaleIT {
             settle(settings, load, observer, start);
             observer.stop();
 
-            ScaleVerdict verdict = judge(load, approver, watcher);
             approver.stop();
+            ScaleVerdict verdict = judge(load, approver, watcher);
             OwnershipRecords.Analysis ownership = OwnershipRecords.analyse(OwnershipRecords.read(load.acceptedIds()));
             verdict.ownership(ownership.overlapping());
             Set<String> standingStillOnPurpose = prober.probed();

@@ -25,14 +25,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code paused_by_user} tells nothing about its approval.
  *
  * <p>One resume per approval, except when the {@link PauseProber} paused the task after that
- * resume was sent: the resume may then have lifted the user pause instead of approving (a resume
- * lifts the user pause first), so it is sent again if the approval still shows
- * {@value #RESEND_AFTER_SECONDS} s later. Also keeps the latest snapshot of each task, which the
+ * resume was sent, or shortly before ({@link #PAUSE_IN_FLIGHT}: the approver reads the read model,
+ * which may not show a pause on its way yet): the resume may then have lifted the user pause
+ * instead of approving (a resume lifts the user pause first), so it is sent again if the approval
+ * still shows {@value #RESEND_AFTER_SECONDS} s later. Also keeps the latest snapshot of each task, which the
  * prober picks running tasks from.
  */
 public final class ApprovalResponder {
 
     static final long RESEND_AFTER_SECONDS = 10;
+    static final long RECHECK_MILLIS = 1_500;
+    /** How long before a resume a pause may have been sent and still be applied after it. */
+    static final Duration PAUSE_IN_FLIGHT = Duration.ofSeconds(60);
     private static final int ATTEMPTS = 5;
 
     /** A task as last read: status, {@code status_detail.reason} and the awaited action's type. */
@@ -54,11 +58,13 @@ public final class ApprovalResponder {
     private final Map<String, Set<String>> answeredByTask = new ConcurrentHashMap<>();
     private final Set<String> applied = ConcurrentHashMap.newKeySet();
     private final Map<String, Instant> pausedByProber = new ConcurrentHashMap<>();
+    private final Map<String, Instant> checked = new ConcurrentHashMap<>();
     private final Map<String, String> failedResumes = new ConcurrentHashMap<>();
     private final AtomicInteger resumesSent = new AtomicInteger();
     private final AtomicInteger resends = new AtomicInteger();
     private final AtomicInteger cursor = new AtomicInteger();
-    private final ExecutorService senders = Executors.newFixedThreadPool(2, runnable -> {
+    private volatile boolean answering = true;
+    private final ExecutorService senders = Executors.newFixedThreadPool(3, runnable -> {
         Thread thread = new Thread(runnable, "scale-approver");
         thread.setDaemon(true);
         return thread;
@@ -69,12 +75,29 @@ public final class ApprovalResponder {
         this.apis = List.copyOf(apis);
     }
 
-    /** One read of a task (observer thread): records it, and answers a new approval. */
+    /**
+     * One read of a task (observer thread). The list shows no {@code status_detail}: a task it shows
+     * {@code paused} is read on its own (on the approver's threads, at most every
+     * {@value #RECHECK_MILLIS} ms per task) to learn what it waits for.
+     */
     public void seen(JsonNode task) {
         String id = task.path("id").asText("");
         if (id.isEmpty()) {
             return;
         }
+        if ("paused".equals(task.path("status").asText()) && !task.has("status_detail") && answering) {
+            Instant last = checked.get(id);
+            if (last == null || Instant.now().isAfter(last.plusMillis(RECHECK_MILLIS))) {
+                checked.put(id, Instant.now());
+                senders.submit(() -> readAlone(id));
+            }
+            return;
+        }
+        record(id, task);
+    }
+
+    /** A task read in full: records it, and answers a new approval. */
+    private synchronized void record(String id, JsonNode task) {
         JsonNode detail = task.path("status_detail");
         Snapshot now = new Snapshot(task.path("status").asText(), detail.path("reason").asText(null),
                 detail.path("action").path("type").asText(null));
@@ -89,15 +112,33 @@ public final class ApprovalResponder {
         }
         requested.add(key);
         Instant sent = resumedAt.get(key);
+        if (!answering) {
+            return; // the verdict's final reads: count, never answer
+        }
         if (sent == null) {
             resumedAt.put(key, Instant.now());
             answeredByTask.computeIfAbsent(id, unused -> ConcurrentHashMap.newKeySet()).add(key);
             senders.submit(() -> resume(id, key));
         } else if (!applied.contains(key) && Instant.now().isAfter(sent.plusSeconds(RESEND_AFTER_SECONDS))
-                && Optional.ofNullable(pausedByProber.get(id)).filter(paused -> paused.isAfter(sent)).isPresent()) {
+                && Optional.ofNullable(pausedByProber.get(id))
+                        .filter(paused -> paused.isAfter(sent.minus(PAUSE_IN_FLIGHT))).isPresent()) {
             resumedAt.put(key, Instant.now());
             resends.incrementAndGet();
             senders.submit(() -> resume(id, key));
+        }
+    }
+
+    private void readAlone(String taskId) {
+        CrashApi api = apis.get(Math.floorMod(cursor.getAndIncrement(), apis.size()));
+        try {
+            CrashApi.Answer answer = api.get("/v1/tasks/" + taskId, Duration.ofSeconds(10));
+            if (answer.status() == 200) {
+                record(taskId, answer.body());
+            }
+        } catch (IOException e) {
+            // the gateway is busy or restarting: the next round asks again
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -141,7 +182,9 @@ public final class ApprovalResponder {
         return unapplied;
     }
 
+    /** Stops answering and reading; what {@link #seen} gets from now on is only counted. */
     public void stop() throws InterruptedException {
+        answering = false;
         senders.shutdownNow();
         senders.awaitTermination(30, TimeUnit.SECONDS);
     }

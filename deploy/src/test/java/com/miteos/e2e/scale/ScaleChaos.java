@@ -17,9 +17,14 @@ import java.util.List;
  *   <li>50 %: {@code ./miteos kill agent-orchestrator-3} (SIGKILL: its partitions move after the session timeout);</li>
  *   <li>65 %: {@code ./miteos up} (both come back: partitions move again).</li>
  * </ol>
- * A step starts when it is due or when the previous one finished, whichever is later.
+ * A step starts when it is due, but never sooner than {@link #MIN_GAP} after the previous one
+ * finished (starting an instance on a busy machine can take longer than the share of the window):
+ * each change of membership gets its own rebalance.
  */
 public final class ScaleChaos {
+
+    /** At least this long between the end of one step and the start of the next (twice the 10 s session timeout). */
+    static final Duration MIN_GAP = Duration.ofSeconds(20);
 
     /**
      * One step.
@@ -99,8 +104,12 @@ public final class ScaleChaos {
 
     private void run() {
         try {
+            Instant previousEnd = start;
             for (Plan next : plan) {
                 Instant due = start.plus(Duration.ofMillis((long) (window.toMillis() * next.share())));
+                if (due.isBefore(previousEnd.plus(MIN_GAP))) {
+                    due = previousEnd.plus(MIN_GAP);
+                }
                 long wait = Duration.between(Instant.now(), due).toMillis();
                 if (wait > 0) {
                     Thread.sleep(wait);
@@ -110,6 +119,7 @@ public final class ScaleChaos {
                 Step step = new Step(String.join(" ", next.arguments()), Duration.between(start, began),
                         Duration.between(began, Instant.now()), problem);
                 steps.add(step);
+                previousEnd = Instant.now();
                 System.out.println("scale test: chaos " + step);
             }
         } catch (InterruptedException e) {
