@@ -114,8 +114,13 @@ class ScaleIT {
             if (load.accepted().isEmpty()) {
                 failures.add("no task was accepted");
             }
+            List<Long> allGapsMs = OwnershipRecords.gapsOf(ownership, ownership.gaps().keySet()).stream()
+                    .map(Duration::toMillis).toList();
             log("scale test: ownership: tasks_with_epochs=" + ownership.tasks() + " handed_over=" + ownership.handedOver()
-                    + " measured_for_rebalance_pause=" + measured.size());
+                    + " measured_for_rebalance_pause=" + measured.size() + "; gaps of every handed-over task (a"
+                    + " human's wait during a handover included): n=" + allGapsMs.size() + " p50_ms="
+                    + ScaleVerdict.percentile(allGapsMs, 50) + " p99_ms=" + ScaleVerdict.percentile(allGapsMs, 99)
+                    + " max_ms=" + ScaleVerdict.percentile(allGapsMs, 100));
             writeReport(verdict, load, chaos, observer, approver, prober, settings);
             assertThat(failures).as(verdict.summaryLine()).isEmpty();
         } finally {
