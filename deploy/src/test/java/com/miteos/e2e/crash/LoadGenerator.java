@@ -39,7 +39,7 @@ public final class LoadGenerator {
     public record Accepted(String taskId, TaskShape shape, int attempts, boolean replayed) {
     }
 
-    private final CrashApi api;
+    private final List<CrashApi> apis;
     private final List<TaskShape> shapes;
     private final int tasks;
     private final Duration window;
@@ -62,7 +62,16 @@ public final class LoadGenerator {
      */
     public LoadGenerator(CrashApi api, List<TaskShape> shapes, int tasks, int threads, Duration window,
             String keyPrefix) {
-        this.api = api;
+        this(List.of(api), shapes, tasks, threads, window, keyPrefix);
+    }
+
+    /**
+     * @param apis the submitting clients (e.g. one per gateway instance): task {@code i} is submitted,
+     *             and retried, through {@code apis[i mod n]}
+     */
+    public LoadGenerator(List<CrashApi> apis, List<TaskShape> shapes, int tasks, int threads, Duration window,
+            String keyPrefix) {
+        this.apis = List.copyOf(apis);
         this.shapes = List.copyOf(shapes);
         this.tasks = tasks;
         this.window = window;
@@ -158,6 +167,7 @@ public final class LoadGenerator {
 
     private void submit(int index) throws InterruptedException {
         TaskShape shape = shapes.get(index % shapes.size());
+        CrashApi api = apis.get(index % apis.size());
         String key = keyPrefix + "-" + index;
         int failedAttempts = 0;
         int attempts = 0;

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Watches task statuses the way a polling client does. Every {@code interval} it reads every
@@ -39,6 +40,7 @@ public final class StatusObserver {
     private final AtomicInteger rounds = new AtomicInteger();
     private final AtomicInteger failedReads = new AtomicInteger();
     private final Thread thread;
+    private volatile Consumer<JsonNode> taskListener = task -> { };
     private volatile boolean stopping;
     private int singleReadCursor;
 
@@ -58,6 +60,14 @@ public final class StatusObserver {
 
     public void start() {
         thread.start();
+    }
+
+    /**
+     * Also hands every task body this observer reads (list items and single reads) to
+     * {@code listener}, on the observer's thread, in the order they were read. Set before {@link #start()}.
+     */
+    public void onTask(Consumer<JsonNode> listener) {
+        this.taskListener = listener;
     }
 
     /** Ends the polling after the current round and waits for it. */
@@ -127,6 +137,7 @@ public final class StatusObserver {
             JsonNode tasks = page.body().path("tasks");
             for (JsonNode task : tasks) {
                 observe(task.path("id").asText(), task.path("status").asText());
+                taskListener.accept(task);
                 listed.add(task.path("id").asText());
             }
             if (tasks.isEmpty()) {
@@ -155,6 +166,7 @@ public final class StatusObserver {
                 return;
             }
             observe(id, task.body().path("status").asText());
+            taskListener.accept(task.body());
         }
     }
 

@@ -1,5 +1,6 @@
 package com.miteos.e2e.crash;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,11 +14,19 @@ import java.util.Map;
  * @param maxAgents   {@code config.max_agents}
  * @param stepDelayMs {@code config.sandbox.step_delay_ms}: slows every agent step down, so that
  *                    kills land while tasks are running
+ * @param autonomyLevel {@code config.autonomy_level}
+ * @param deployTarget  {@code config.deploy_target} with {@code auto_deploy: true}, or null for no deploy
  */
-public record TaskShape(String name, String prompt, int maxAgents, int stepDelayMs) {
+public record TaskShape(String name, String prompt, int maxAgents, int stepDelayMs, int autonomyLevel,
+        String deployTarget) {
 
     /** Full autonomy: no task pauses for approval, so every one runs to its end on its own. */
     static final int AUTONOMY_LEVEL = 100;
+
+    /** A shape at full autonomy without deploy: it never waits for a human. */
+    public TaskShape(String name, String prompt, int maxAgents, int stepDelayMs) {
+        this(name, prompt, maxAgents, stepDelayMs, AUTONOMY_LEVEL, null);
+    }
 
     /** The three shapes the crash test uses: one, two and three agents, from fast to slow steps. */
     public static List<TaskShape> standard(String prompt) {
@@ -27,12 +36,21 @@ public record TaskShape(String name, String prompt, int maxAgents, int stepDelay
 
     /** The body of {@code POST /v1/tasks}. */
     public Map<String, Object> requestBody() {
-        return Map.of("prompt", prompt, "config", Map.of("max_agents", maxAgents, "autonomy_level", AUTONOMY_LEVEL,
-                "auto_deploy", false, "sandbox", Map.of("step_delay_ms", stepDelayMs)));
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("max_agents", maxAgents);
+        config.put("autonomy_level", autonomyLevel);
+        config.put("auto_deploy", deployTarget != null);
+        if (deployTarget != null) {
+            config.put("deploy_target", deployTarget);
+        }
+        config.put("sandbox", Map.of("step_delay_ms", stepDelayMs));
+        return Map.of("prompt", prompt, "config", config);
     }
 
     @Override
     public String toString() {
-        return name + " (max_agents=" + maxAgents + ", step_delay_ms=" + stepDelayMs + ")";
+        return name + " (max_agents=" + maxAgents + ", step_delay_ms=" + stepDelayMs
+                + (autonomyLevel == AUTONOMY_LEVEL ? "" : ", autonomy_level=" + autonomyLevel)
+                + (deployTarget == null ? "" : ", deploy_target=" + deployTarget) + ")";
     }
 }
