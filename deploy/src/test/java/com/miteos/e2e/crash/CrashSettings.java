@@ -2,11 +2,13 @@ package com.miteos.e2e.crash;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+
+import static com.miteos.e2e.crash.RunProperties.duration;
+import static com.miteos.e2e.crash.RunProperties.integer;
 
 /**
  * The crash test's parameters, from system properties (Maven passes {@code -Dcrash.*} from its
@@ -97,30 +99,5 @@ public record CrashSettings(int tasks, int killsPerComponent, List<String> compo
             case "TERM", "SIGTERM" -> true;
             default -> throw new IllegalArgumentException("crash.signal: KILL or TERM, not '" + name + "'");
         };
-    }
-
-    private static int integer(String property, int fallback) {
-        String value = System.getProperty(property);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(property + " must be an integer, not '" + value + "'", e);
-        }
-    }
-
-    private static Duration duration(String property, Duration fallback) {
-        String value = System.getProperty(property);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Duration.parse(value.trim());
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(property + " must be an ISO-8601 duration such as PT5M, not '"
-                    + value + "'", e);
-        }
     }
 }

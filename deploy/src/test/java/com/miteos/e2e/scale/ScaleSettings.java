@@ -4,10 +4,12 @@ import com.miteos.e2e.crash.TaskShape;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+
+import static com.miteos.e2e.crash.RunProperties.duration;
+import static com.miteos.e2e.crash.RunProperties.integer;
 
 /**
  * The scale test's parameters, from system properties ({@code -Dscale.*} on Maven's command line),
@@ -93,30 +95,5 @@ public record ScaleSettings(int tasks, int orchestrators, int gateways, int step
         return "tasks=" + tasks + " orchestrators=" + orchestrators + " gateways=" + gateways + " step_delay_ms="
                 + stepDelayMin + "-" + stepDelayMax + " window=" + window + " settle=" + settle + " pause_every="
                 + pauseEvery + " command_timeout=" + commandTimeout + " submitters=" + submitters + " seed=" + seed;
-    }
-
-    private static int integer(String property, int fallback) {
-        String value = System.getProperty(property);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(property + " must be an integer, not '" + value + "'", e);
-        }
-    }
-
-    private static Duration duration(String property, Duration fallback) {
-        String value = System.getProperty(property);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Duration.parse(value.trim());
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(property + " must be an ISO-8601 duration such as PT5M, not '"
-                    + value + "'", e);
-        }
     }
 }
