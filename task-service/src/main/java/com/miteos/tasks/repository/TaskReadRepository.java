@@ -2,77 +2,85 @@ package com.miteos.tasks.repository;
 
 import com.miteos.model.task.TaskStatus;
 import com.miteos.model.view.TaskPage;
-import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.panache.common.Parameters;
-import io.quarkus.panache.common.Sort;
+import com.miteos.model.view.TaskSummary;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
- * Lists and counts of an owner's tasks, through Panache. Only tasks whose {@code task.created}
- * has come (a prompt is stored) are shown. The lookup of one task by id is in
- * {@link TaskLookup}, on the reactive PostgreSQL client, for throughput.
+ * Lists and counts of an owner's tasks, on the reactive PostgreSQL client. Only tasks whose
+ * {@code task.created} has come (a prompt is stored) are shown.
  *
- * <p>Both reads are shaped for {@code GET /v1/tasks}'s throughput (task-service/README.md, "Data
- * access", has the measurements): each is one statement whose HQL is a constant per filter, so
- * Hibernate's query plan cache translates it once; rows come back as projections, never as
- * managed entities; and counts are plain {@code select count(*)}. Panache's own {@code count()}
- * goes through Hibernate's {@code getResultCount()}, which translates a fresh count query on
- * every call, and a collection-valued parameter ({@code status in :list}) makes a plan
- * uncacheable: both cost more than the page itself.
+ * <p>This is the hot read of {@code GET /v1/tasks}, and every Hibernate Reactive with Panache form
+ * of it measured below this SQL (task-service/README.md, "Data access", has the figures), which
+ * issue 14's P2 forbids. A page is one statement: the total comes with every row from an
+ * uncorrelated subquery that PostgreSQL evaluates once; only a page past the end (no row to carry
+ * it) costs a second statement.
  */
 @ApplicationScoped
-public class TaskReadRepository implements PanacheRepositoryBase<TaskEntity, String> {
+public class TaskReadRepository {
 
-    private static final String ACTIVE = List.of(TaskStatus.PENDING, TaskStatus.PLANNING, TaskStatus.RUNNING,
-            TaskStatus.PAUSED).stream().map(s -> "'" + s.value() + "'").collect(Collectors.joining(", "));
-    private static final Sort NEWEST_FIRST = Sort.descending("createdAt", "id");
+    private static final String OWNED = "account_id = $1 AND mode = $2 AND prompt IS NOT NULL";
+    private static final String ACTIVE = OWNED + " AND status IN ('pending', 'planning', 'running', 'paused')";
+    private static final String WITH_STATUS = OWNED + " AND status = $3";
 
-    /** How many of the owner's tasks have not finished (pending, planning, running or paused). */
-    @WithSession
-    public Uni<Long> countActive(Owner owner) {
-        return find("select count(*) from TaskEntity where accountId = ?1 and mode = ?2 and prompt is not null"
-                + " and status in (" + ACTIVE + ")", owner.accountId(), owner.mode().value())
-                .project(Long.class).singleResult();
+    private final Pool pool;
+
+    public TaskReadRepository(Pool pool) {
+        this.pool = pool;
     }
 
-    /**
-     * Newest first; {@code status} null means every status. One round trip: the total comes with
-     * every row, from a scalar subquery that PostgreSQL evaluates once per statement.
-     */
-    @WithSession
+    /** How many of the owner's tasks have not finished (pending, planning, running or paused). */
+    public Uni<Long> countActive(Owner owner) {
+        return count(ACTIVE, Tuple.of(owner.accountId(), owner.mode().value()));
+    }
+
+    /** Newest first; {@code status} null means every status. */
     public Uni<TaskPage> list(Owner owner, TaskStatus status, int limit, int offset) {
-        Parameters params = Parameters.with("account", owner.accountId()).and("mode", owner.mode().value());
+        String filter = status == null ? OWNED : WITH_STATUS;
+        Tuple args = Tuple.of(owner.accountId(), owner.mode().value());
         if (status != null) {
-            params = params.and("status", status.value());
+            args.addString(status.value());
         }
-        Parameters filter = params;
-        String page = "select t.id, t.status, t.prompt, t.createdAt, (select count(*) from TaskEntity c where "
-                + where("c", status) + ") from TaskEntity t where " + where("t", status);
-        int last = (int) Math.min((long) offset + limit - 1, Integer.MAX_VALUE);
-        return find(page, NEWEST_FIRST, filter).project(TaskPageRow.class).range(offset, last).list()
+        int next = args.size() + 1;
+        String page = "SELECT id, status, prompt, created_at, (SELECT count(*) FROM tasks WHERE " + filter
+                + ") AS total FROM tasks WHERE " + filter
+                + " ORDER BY created_at DESC, id DESC LIMIT $" + next + " OFFSET $" + (next + 1);
+        return pool.preparedQuery(page).execute(copy(args).addInteger(limit).addInteger(offset))
                 .flatMap(rows -> {
-                    if (!rows.isEmpty() || offset == 0) {
-                        long total = rows.isEmpty() ? 0 : rows.get(0).total();
-                        return Uni.createFrom().item(toPage(rows, total, limit, offset));
+                    if (rows.size() > 0 || offset == 0) {
+                        long total = rows.size() == 0 ? 0 : rows.iterator().next().getLong("total");
+                        return Uni.createFrom().item(new TaskPage(summaries(rows), total, limit, offset));
                     }
-                    // A page past the end has no row to carry the total: count on its own.
-                    return find("select count(*) from TaskEntity t where " + where("t", status), filter)
-                            .project(Long.class).singleResult()
-                            .map(total -> toPage(rows, total, limit, offset));
+                    return count(filter, args).map(total -> new TaskPage(List.of(), total, limit, offset));
                 });
     }
 
-    private static String where(String alias, TaskStatus status) {
-        return alias + ".accountId = :account and " + alias + ".mode = :mode and " + alias + ".prompt is not null"
-                + (status == null ? "" : " and " + alias + ".status = :status");
+    private Uni<Long> count(String filter, Tuple args) {
+        return pool.preparedQuery("SELECT count(*) FROM tasks WHERE " + filter).execute(args)
+                .map(rows -> rows.iterator().next().getLong(0));
     }
 
-    private static TaskPage toPage(List<TaskPageRow> rows, long total, int limit, int offset) {
-        return new TaskPage(rows.stream().map(TaskPageRow::toSummary).toList(), total, limit, offset);
+    private static List<TaskSummary> summaries(RowSet<Row> rows) {
+        List<TaskSummary> tasks = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            tasks.add(new TaskSummary(row.getString("id"), TaskStatus.of(row.getString("status")),
+                    row.getString("prompt"), row.getOffsetDateTime("created_at").toInstant()));
+        }
+        return tasks;
+    }
+
+    private static Tuple copy(Tuple args) {
+        Tuple copy = Tuple.tuple();
+        for (int i = 0; i < args.size(); i++) {
+            copy.addValue(args.getValue(i));
+        }
+        return copy;
     }
 }
