@@ -41,8 +41,8 @@
 # the work. Never change it on a live system: a task's partition follows from its id and the count.
 : "${MITEOS_KAFKA_TOPIC_PARTITIONS:=12}";               export MITEOS_KAFKA_TOPIC_PARTITIONS
 # How long the broker keeps a silent orchestrator in its consumer group: a crashed replica's
-# partitions (and tasks) move to another after this long.
-: "${MITEOS_KAFKA_SESSION_TIMEOUT_MS:=10000}";          export MITEOS_KAFKA_SESSION_TIMEOUT_MS
+# partitions (and tasks) move to another after this long (heartbeats every 500 ms; at least 3000).
+: "${MITEOS_KAFKA_SESSION_TIMEOUT_MS:=6000}";           export MITEOS_KAFKA_SESSION_TIMEOUT_MS
 
 # --- S3-compatible object storage (S3Proxy locally, MinIO in docker-compose) -----------
 : "${MITEOS_S3_PORT:=9000}";                                     export MITEOS_S3_PORT

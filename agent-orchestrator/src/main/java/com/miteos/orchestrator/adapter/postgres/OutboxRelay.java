@@ -77,9 +77,16 @@ public class OutboxRelay implements EventOutbox {
     }
 
     @Override
-    public Uni<Boolean> drained() {
-        return pool.query("SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL").execute()
-                .map(rows -> !relaying.get() && rows.iterator().next().getLong("n") == 0);
+    public Uni<Long> newest() {
+        return pool.query("SELECT coalesce(max(id), 0) AS newest FROM outbox").execute()
+                .map(rows -> rows.iterator().next().getLong("newest"));
+    }
+
+    @Override
+    public Uni<Boolean> publishedUpTo(long position) {
+        return pool.preparedQuery("SELECT NOT EXISTS (SELECT 1 FROM outbox WHERE sent_at IS NULL AND id <= $1) AS done")
+                .execute(Tuple.of(position))
+                .map(rows -> rows.iterator().next().getBoolean("done"));
     }
 
     /** Publishes one batch; answers how many rows were sent. */

@@ -64,16 +64,21 @@ public class ShutdownDrain {
         return suspended;
     }
 
-    /** Completes once the outbox has nothing left to publish; wakes the relay before every look. */
+    /**
+     * Completes once the events written so far are published; wakes the relay before every look.
+     * Events the other instances write meanwhile are theirs to publish: waiting for an outbox that
+     * is never empty under their load would hold this instance's partitions (and so its tasks'
+     * next owners) for the whole drain time.
+     */
     private Uni<Void> outboxDrained() {
-        return Uni.createFrom().deferred(() -> {
+        return outbox.newest().chain(newest -> Uni.createFrom().deferred(() -> {
                     outbox.wake();
-                    return outbox.drained();
+                    return outbox.publishedUpTo(newest);
                 })
-                .onItem().transformToUni(drained -> drained ? Uni.createFrom().voidItem()
+                .onItem().transformToUni(published -> published ? Uni.createFrom().voidItem()
                         : Uni.createFrom().<Void>failure(new EventsWaiting()))
                 .onFailure(EventsWaiting.class).retry().withBackOff(OUTBOX_RECHECK_FIRST, OUTBOX_RECHECK_MAX)
-                .indefinitely();
+                .indefinitely());
     }
 
     private static Duration remaining(long deadline) {

@@ -10,8 +10,14 @@ public interface EventOutbox {
     /** Publishes what is waiting now, or right after the pass under way. */
     void wake();
 
-    /** Whether no event is waiting and no pass is under way. */
-    Uni<Boolean> drained();
+    /** The position of the newest event written so far ({@code 0}: none yet). */
+    Uni<Long> newest();
+
+    /**
+     * Whether every event up to {@code position} is published. Events written later (by the
+     * other instances of a scaled-out orchestrator, which publish them too) are not waited for.
+     */
+    Uni<Boolean> publishedUpTo(long position);
 
     /** Forgets events published longer than {@code retention} ago; answers how many. */
     Uni<Integer> prune(Duration retention);

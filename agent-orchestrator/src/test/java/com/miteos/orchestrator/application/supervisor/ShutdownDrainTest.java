@@ -12,16 +12,21 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The shutdown drain waits for the journal, then for the outbox (waking the relay before every
- * look), then leaves the registry; a store that fails does not hold the shutdown up.
+ * The shutdown drain waits for the journal, then for the events in the outbox when it began
+ * (waking the relay before every look), not for those other instances write meanwhile, then
+ * leaves the registry; a store that fails does not hold the shutdown up.
  */
 class ShutdownDrainTest {
 
@@ -29,11 +34,12 @@ class ShutdownDrainTest {
     private final AtomicInteger wakes = new AtomicInteger();
     private final AtomicInteger looks = new AtomicInteger();
     private final AtomicBoolean left = new AtomicBoolean();
+    private final List<Long> asked = new CopyOnWriteArrayList<>();
 
     @Test
     void waitsForTheJournalAndTheOutboxThenLeavesTheRegistry() {
         // The outbox is empty at the third look; the journal is idle a little after the drain began.
-        ShutdownDrain drain = drain(Uni.createFrom().item(() -> looks.incrementAndGet() >= 3));
+        ShutdownDrain drain = drain(() -> 7L, position -> Uni.createFrom().item(() -> looks.incrementAndGet() >= 3));
         CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS)
                 .execute(() -> journalIdle.complete(null));
 
@@ -49,7 +55,7 @@ class ShutdownDrainTest {
     @Test
     void anOutboxThatCannotBeReadDoesNotHoldTheShutdownUp() {
         journalIdle.complete(null);
-        ShutdownDrain drain = drain(Uni.createFrom().deferred(() -> {
+        ShutdownDrain drain = drain(() -> 7L, position -> Uni.createFrom().deferred(() -> {
             looks.incrementAndGet();
             return Uni.createFrom().failure(new IllegalStateException("database away"));
         }));
@@ -60,7 +66,27 @@ class ShutdownDrainTest {
         assertThat(left).isTrue();
     }
 
-    private ShutdownDrain drain(Uni<Boolean> drained) {
+    @Test
+    void eventsOtherInstancesWriteDuringTheDrainAreNotWaitedFor() {
+        // Other instances keep writing: every read of the newest position finds a newer event, so the
+        // outbox is never empty. The relay has published everything up to 42 from the third look on.
+        journalIdle.complete(null);
+        AtomicLong newest = new AtomicLong(41);
+        ShutdownDrain drain = drain(newest::incrementAndGet, position -> Uni.createFrom().item(() -> {
+            asked.add(position);
+            return looks.incrementAndGet() >= 3 && position <= 42;
+        }));
+
+        long start = System.nanoTime();
+        drain.drain();
+
+        assertThat(asked).as("every look asks for the events there when the drain began")
+                .containsExactly(42L, 42L, 42L);
+        assertThat(left).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    private ShutdownDrain drain(Supplier<Long> newest, LongFunction<Uni<Boolean>> publishedUpTo) {
         DurableJournal journal = new DurableJournal() {
             @Override
             public void onTakenOver(Consumer<String> listener) {
@@ -83,8 +109,13 @@ class ShutdownDrainTest {
             }
 
             @Override
-            public Uni<Boolean> drained() {
-                return drained;
+            public Uni<Long> newest() {
+                return Uni.createFrom().item(newest);
+            }
+
+            @Override
+            public Uni<Boolean> publishedUpTo(long position) {
+                return publishedUpTo.apply(position);
             }
 
             @Override
