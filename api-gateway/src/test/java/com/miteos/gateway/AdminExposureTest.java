@@ -18,7 +18,7 @@ import static org.hamcrest.Matchers.startsWith;
  * is the connection's own: forwarding headers cannot make a remote caller local.
  */
 @QuarkusTest
-@TestProfile(PinnedDefaults.class)
+@TestProfile(PinnedDefaults.Unlimited.class)
 class AdminExposureTest {
 
     @Test

@@ -24,7 +24,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -55,31 +54,12 @@ import static org.mockito.Mockito.when;
  * <p>The corpus is the same on every run; {@code -Dmiteos.fuzz.seed=<n>} explores another one.
  */
 @QuarkusTest
-@TestProfile(ApiFuzzTest.Unlimited.class)
+@TestProfile(PinnedDefaults.Unlimited.class)
 class ApiFuzzTest {
 
     static final long DEFAULT_SEED = 20_260_501L;
     static final int MIN_REQUESTS = 10_000;
     private static final int CONCURRENCY = 4;
-
-    /**
-     * The size limits {@link WellFormedRequest} judges by (pinned), no rate limit, no active-task
-     * cap, and a deliverable-service stub for the download route.
-     */
-    public static class Unlimited extends PinnedDefaults {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> overrides = new HashMap<>(super.getConfigOverrides());
-            overrides.put("miteos.rate-limit.requests-per-second", "0");
-            overrides.put("miteos.limits.max-active-tasks", "0");
-            return overrides;
-        }
-
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(DeliverableServiceStub.class));
-        }
-    }
 
     @Inject
     @Any

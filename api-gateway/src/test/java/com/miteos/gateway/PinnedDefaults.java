@@ -2,6 +2,8 @@ package com.miteos.gateway;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,5 +28,26 @@ public class PinnedDefaults implements QuarkusTestProfile {
                 // The property itself, not MITEOS_ADMIN_ALLOW_REMOTE: an exported variable of that
                 // name maps straight onto it and would win over the expression's default.
                 "miteos.admin.allow-remote", "false");
+    }
+
+    /**
+     * These defaults with the rate limit and the active-task cap off and a deliverable-service
+     * stub for the download route: what {@link ApiFuzzTest} needs to reach everything behind them.
+     * The exposure and size-limit tests run in it too: they check neither limit, and a profile
+     * fewer is one Quarkus application fewer to build and start in every test run.
+     */
+    public static class Unlimited extends PinnedDefaults {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> overrides = new HashMap<>(super.getConfigOverrides());
+            overrides.put("miteos.rate-limit.requests-per-second", "0");
+            overrides.put("miteos.limits.max-active-tasks", "0");
+            return overrides;
+        }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(DeliverableServiceStub.class));
+        }
     }
 }

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * reaches the API; one byte over, it is refused with 431, 414 or 413, never a server error.
  */
 @QuarkusTest
-@TestProfile(PinnedDefaults.class)
+@TestProfile(PinnedDefaults.Unlimited.class)
 class RequestLimitsTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
