@@ -23,7 +23,7 @@ import java.util.List;
  */
 public final class ScaleChaos {
 
-    /** At least this long between the end of one step and the start of the next (twice the 10 s session timeout). */
+    /** At least this long between the end of one step and the start of the next (over three times the local 6 s session timeout). */
     static final Duration MIN_GAP = Duration.ofSeconds(20);
 
     /**
