@@ -69,7 +69,7 @@ took=$(($(date +%s) - started))
 echo
 if [[ -f $SUMMARY ]]; then
   cat "$SUMMARY"
-  file="$EVIDENCE_DIR/shared-limits-$(date -u +%Y%m%dT%H%MZ).txt"
+  file="$EVIDENCE_DIR/shared-limits-$(date -u +%Y%m%dT%H%M%SZ).txt"
   commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
   [[ -z $(git status --porcelain --untracked-files=no 2>/dev/null) ]] || commit+=" (with uncommitted changes)"
   mkdir -p "$EVIDENCE_DIR"

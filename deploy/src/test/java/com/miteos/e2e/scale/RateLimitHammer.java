@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -60,13 +61,15 @@ public final class RateLimitHammer {
         }
     }
 
-    /** What one gateway answered. */
-    public record GatewayCount(String url, int sent, int passed, int refused, int unknown, int notOk) {
+    /** What one gateway answered, and how long its answers took (p50, p99, slowest). */
+    public record GatewayCount(String url, int sent, int passed, int refused, int unknown, int notOk, long p50Ms,
+            long p99Ms, long maxMs) {
 
         @Override
         public String toString() {
             return url + " sent=" + sent + " passed=" + passed + " refused=" + refused + " unknown=" + unknown
-                    + (notOk == 0 ? "" : " passed_but_not_200=" + notOk);
+                    + (notOk == 0 ? "" : " passed_but_not_200=" + notOk) + " answer_ms_p50=" + p50Ms + " p99=" + p99Ms
+                    + " max=" + maxMs;
         }
     }
 
@@ -160,6 +163,10 @@ public final class RateLimitHammer {
                 row[j] = new AtomicInteger();
             }
         }
+        List<List<Long>> latencies = new ArrayList<>();
+        for (int g = 0; g < n; g++) {
+            latencies.add(Collections.synchronizedList(new ArrayList<>()));
+        }
         List<CompletableFuture<?>> answers = new ArrayList<>(requests);
         AtomicInteger next = new AtomicInteger();
         AtomicLong firstSent = new AtomicLong();
@@ -182,7 +189,9 @@ public final class RateLimitHammer {
                 counts[gateway][SENT].incrementAndGet();
                 CompletableFuture<?> answer = http.sendAsync(request(gateway, i / n), HttpResponse.BodyHandlers.ofString())
                         .handle((response, failure) -> {
-                            lastAnswered.accumulateAndGet(System.nanoTime(), Math::max);
+                            long answered = System.nanoTime();
+                            lastAnswered.accumulateAndGet(answered, Math::max);
+                            latencies.get(gateway).add((answered - now) / 1_000_000);
                             int outcome = classify(response, failure);
                             counts[gateway][outcome].incrementAndGet();
                             if (outcome == PASSED && response.statusCode() != 200) {
@@ -214,8 +223,13 @@ public final class RateLimitHammer {
         for (int g = 0; g < n; g++) {
             AtomicInteger[] c = counts[g];
             int answered = c[PASSED].get() + c[REFUSED].get() + c[UNKNOWN].get();
+            List<Long> sorted;
+            synchronized (latencies.get(g)) {
+                sorted = latencies.get(g).stream().sorted().toList();
+            }
             result.add(new GatewayCount(gatewayUrls.get(g), c[SENT].get(), c[PASSED].get(), c[REFUSED].get(),
-                    c[UNKNOWN].get() + (c[SENT].get() - answered), c[NOT_OK].get()));
+                    c[UNKNOWN].get() + (c[SENT].get() - answered), c[NOT_OK].get(), percentile(sorted, 50),
+                    percentile(sorted, 99), percentile(sorted, 100)));
         }
         return new Result(result, Duration.ofNanos(lastSent.get() - firstSent.get()),
                 Duration.ofNanos(Math.max(lastAnswered.get(), lastSent.get()) - firstSent.get()),
@@ -234,6 +248,10 @@ public final class RateLimitHammer {
             return REFUSED;
         }
         return PASSED;
+    }
+
+    private static long percentile(List<Long> sorted, int p) {
+        return sorted.isEmpty() ? -1 : sorted.get(Math.max(0, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
     }
 
     private HttpRequest request(int gateway, int round) {
