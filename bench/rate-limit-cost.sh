@@ -17,7 +17,8 @@
 # each gateway in turn with `hey`, round after round. Every gateway talks to the same task-service
 # and PostgreSQL; only one is loaded at a time. Alternating in one run is what makes the figures
 # comparable on a noisy 2-core machine; absolute numbers are not. Prints one line per measurement,
-# then each variant's median and its ratio to the last variant's, and keeps it all in
+# then each variant's medians (requests per second, and the CPU time per request of its gateway and
+# of PostgreSQL, steadier than throughput on a shared machine), and keeps it all in
 # bench/evidence/rate-limit-cost-<UTC date>.txt.
 #
 # Run it with nothing of ours on the Miteos ports (the settings reach the services only when they
@@ -86,24 +87,44 @@ for k in $(seq "${#VARIANTS[@]}"); do
   hey -z "${WARMUP}s" -c "$CONNECTIONS" -H "$auth" "$(url_of "$k")" >/dev/null
 done
 
+# CPU time (clock ticks) of a process, of a process and its children (PostgreSQL's backends, the
+# exited ones included): on a machine shared with other work, CPU per request is the steadier cost.
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+pg_ticks() {
+  local postmaster=$1 total child
+  total=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$postmaster/stat")
+  for child in $(pgrep -P "$postmaster"); do total=$((total + $(ticks "$child" 2>/dev/null || echo 0))); done
+  echo "$total"
+}
+postmaster=$(ss -ltnpH "sport = :$MITEOS_DB_PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+[[ -n $postmaster ]] || { echo "no PostgreSQL listening on $MITEOS_DB_PORT" >&2; exit 1; }
+readonly TICK_MS=$((1000 / $(getconf CLK_TCK)))
+
 results=$(mktemp)
 for ((round = 1; round <= ROUNDS; round++)); do
   for k in $(seq "${#VARIANTS[@]}"); do
-    hey -z "${SECONDS_PER_RUN}s" -c "$CONNECTIONS" -H "$auth" "$(url_of "$k")" | awk -v v="${names[$((k - 1))]}" -v r="$round" '
+    pid=$(<".miteos/pids/$(gateway "$k").pid")
+    g0=$(ticks "$pid") p0=$(pg_ticks "$postmaster")
+    out=$(hey -z "${SECONDS_PER_RUN}s" -c "$CONNECTIONS" -H "$auth" "$(url_of "$k")")
+    g1=$(ticks "$pid") p1=$(pg_ticks "$postmaster")
+    awk -v v="${names[$((k - 1))]}" -v r="$round" -v g=$(((g1 - g0) * TICK_MS)) -v p=$(((p1 - p0) * TICK_MS)) '
       /Requests\/sec/ { rps = $2 }
       /50% in/ { p50 = $3 * 1000 }
       /99% in/ { p99 = $3 * 1000 }
-      /\[[0-9]+\]/ { gsub(/[\[\]]/, "", $1); if ($1 != 200) bad += $2 }
-      END { printf "%-12s round %d  %9.1f req/s  p50 %6.2f ms  p99 %6.2f ms  non-200 %d\n", v, r, rps, p50, p99, bad }' |
-      tee -a "$results"
+      /\[[0-9]+\]/ { gsub(/[\[\]]/, "", $1); n += $2; if ($1 != 200) bad += $2 }
+      END { printf "%-12s round %d  %9.1f req/s  p50 %6.2f ms  p99 %6.2f ms  non-200 %d  cpu/request: gateway %.3f ms, postgres %.3f ms\n",
+              v, r, rps, p50, p99, bad, g / n, p / n }' <<<"$out" | tee -a "$results"
   done
 done
 
-median() { awk -v v="$1" '$1 == v {print $4}' "$results" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+median() { # median <variant> <field>: of req/s ($4), gateway ($16) or postgres ($19) CPU ms per request
+  awk -v v="$1" -v f="$2" '$1 == v {gsub(/,/, "", $f); print $f}' "$results" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
+}
 last=${names[-1]}
 for name in "${names[@]}"; do
-  echo "GET /v1/tasks/{id} via $name: median $(median "$name") req/s, ratio to $last" \
-    "$(awk -v a="$(median "$name")" -v b="$(median "$last")" 'BEGIN {printf "%.2f", a / b}')"
+  echo "GET /v1/tasks/{id} via $name: median $(median "$name" 4) req/s (ratio to $last" \
+    "$(awk -v a="$(median "$name" 4)" -v b="$(median "$last" 4)" 'BEGIN {printf "%.2f", a / b}')), CPU per request:" \
+    "gateway $(median "$name" 16) ms, postgres $(median "$name" 19) ms"
 done
 rm -f "$results"
 echo "(evidence: ${EVIDENCE#"$ROOT"/})"
