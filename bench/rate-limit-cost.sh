@@ -9,6 +9,9 @@
 #       one gateway instance per variant, <name>:<VAR=value>[,<VAR=value>…] (the default shown)
 #   COST_WARMUP=15      seconds of load on each gateway before the first round (JIT, pools)
 #   COST_CONNECTIONS=16 hey's connections (closed loop)
+#   COST_KEYS=1         API keys the connections are shared out over (one hey each); 1 key lets
+#                       Bucket4j batch its concurrent requests, 16 keys with 16 connections cost one
+#                       transaction per request
 #
 # Starts the stack of this checkout with the rate limit lifted (20/s and a burst of 40 would refuse
 # almost everything; a lifted bucket is still read and written on every request) and one gateway
@@ -30,6 +33,7 @@ readonly ROUNDS=${1:-3}
 readonly SECONDS_PER_RUN=${2:-20}
 readonly WARMUP=${COST_WARMUP:-15}
 readonly CONNECTIONS=${COST_CONNECTIONS:-16}
+readonly KEYS=${COST_KEYS:-1}
 read -r -a VARIANTS <<<"${COST_VARIANTS:-shared:MITEOS_RATE_LIMIT_STORE=shared local:MITEOS_RATE_LIMIT_STORE=local}"
 readonly VARIANTS
 
@@ -53,7 +57,7 @@ exec > >(tee "$EVIDENCE") 2>&1
 trap './miteos down >/dev/null 2>&1 || true' EXIT
 commit=$(git rev-parse --short=12 HEAD)
 [[ -z $(git status --porcelain --untracked-files=no) ]] || commit+=" (with uncommitted changes)"
-echo "# bench/rate-limit-cost.sh $ROUNDS $SECONDS_PER_RUN; COST_VARIANTS=\"${VARIANTS[*]}\" COST_WARMUP=$WARMUP COST_CONNECTIONS=$CONNECTIONS"
+echo "# bench/rate-limit-cost.sh $ROUNDS $SECONDS_PER_RUN; COST_VARIANTS=\"${VARIANTS[*]}\" COST_WARMUP=$WARMUP COST_CONNECTIONS=$CONNECTIONS COST_KEYS=$KEYS"
 echo "# started $(date -u +%Y-%m-%dT%H:%M:%SZ); commit $commit; machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 export MITEOS_SKIP_BUILD=${MITEOS_SKIP_BUILD:-false}
@@ -82,10 +86,42 @@ for _ in $(seq 60); do
   sleep 1
 done
 url_of() { echo "http://127.0.0.1:$(port_of "$1")/v1/tasks/$task"; }
+# With COST_KEYS > 1, that many keys of a fresh account read a task of that account. One key with 16 connections lets Bucket4j
+# batch concurrent requests into one transaction; 16 keys show the cost of a transaction per request.
+tokens=("$token")
+if ((KEYS > 1)); then
+  admin=$(<.miteos/admin-token)
+  account=$(curl -sf -X POST "$BASE/admin/v1/accounts" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+      -d '{"name":"rate-limit-cost"}' | json_value id)
+  tokens=()
+  for ((i = 0; i < KEYS; i++)); do
+    tokens+=("$(curl -sf -X POST "$BASE/admin/v1/accounts/$account/keys" -H "Authorization: Bearer $admin" \
+      -H 'Content-Type: application/json' -d '{"mode":"test"}' | json_value token)")
+  done
+  task=$(curl -sf -X POST "$BASE/v1/tasks" -H "Authorization: Bearer ${tokens[0]}" -H 'Content-Type: application/json' \
+    -d '{"prompt":"Compare three vector databases in a Markdown report.","config":{"max_agents":1}}' | json_value id)
+  sleep 5
+fi
 
-for k in $(seq "${#VARIANTS[@]}"); do
-  hey -z "${WARMUP}s" -c "$CONNECTIONS" -H "$auth" "$(url_of "$k")" >/dev/null
-done
+
+# load URL SECONDS: hey's output for CONNECTIONS connections over SECONDS; with COST_KEYS > 1, one hey
+# per key (CONNECTIONS / keys connections each), their outputs concatenated: the counts add up, and
+# the summed Requests/sec line comes last.
+load() {
+  if ((${#tokens[@]} == 1)); then
+    hey -z "${2}s" -c "$CONNECTIONS" -H "Authorization: Bearer ${tokens[0]}" "$1"
+    return
+  fi
+  local dir t i=0
+  dir=$(mktemp -d)
+  for t in "${tokens[@]}"; do
+    hey -z "${2}s" -c $((CONNECTIONS / ${#tokens[@]})) -H "Authorization: Bearer $t" "$1" >"$dir/$((i++))" &
+  done
+  wait
+  cat "$dir"/* | grep -v 'Requests/sec'
+  awk '/Requests\/sec/ {sum += $2} END {printf "  Requests/sec:\t%.4f\n", sum}' "$dir"/*
+  rm -rf "$dir"
+}
 
 # CPU time (clock ticks) of a process, of a process and its children (PostgreSQL's backends, the
 # exited ones included): on a machine shared with other work, CPU per request is the steadier cost.
@@ -100,12 +136,16 @@ postmaster=$(ss -ltnpH "sport = :$MITEOS_DB_PORT" | grep -o 'pid=[0-9]*' | head 
 [[ -n $postmaster ]] || { echo "no PostgreSQL listening on $MITEOS_DB_PORT" >&2; exit 1; }
 readonly TICK_MS=$((1000 / $(getconf CLK_TCK)))
 
+for k in $(seq "${#VARIANTS[@]}"); do
+  load "$(url_of "$k")" "$WARMUP" >/dev/null
+done
+
 results=$(mktemp)
 for ((round = 1; round <= ROUNDS; round++)); do
   for k in $(seq "${#VARIANTS[@]}"); do
     pid=$(<".miteos/pids/$(gateway "$k").pid")
     g0=$(ticks "$pid") p0=$(pg_ticks "$postmaster")
-    out=$(hey -z "${SECONDS_PER_RUN}s" -c "$CONNECTIONS" -H "$auth" "$(url_of "$k")")
+    out=$(load "$(url_of "$k")" "$SECONDS_PER_RUN")
     g1=$(ticks "$pid") p1=$(pg_ticks "$postmaster")
     awk -v v="${names[$((k - 1))]}" -v r="$round" -v g=$(((g1 - g0) * TICK_MS)) -v p=$(((p1 - p0) * TICK_MS)) '
       /Requests\/sec/ { rps = $2 }
