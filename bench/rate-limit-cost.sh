@@ -113,11 +113,13 @@ load() {
     return
   fi
   local dir t i=0
+  local -a pids=()
   dir=$(mktemp -d)
   for t in "${tokens[@]}"; do
     hey -z "${2}s" -c $((CONNECTIONS / ${#tokens[@]})) -H "Authorization: Bearer $t" "$1" >"$dir/$((i++))" &
+    pids+=($!)
   done
-  wait
+  wait "${pids[@]}" # not a bare wait: that would wait for the tee of the evidence too
   cat "$dir"/* | grep -v 'Requests/sec'
   awk '/Requests\/sec/ {sum += $2} END {printf "  Requests/sec:\t%.4f\n", sum}' "$dir"/*
   rm -rf "$dir"
