@@ -116,8 +116,9 @@ load() {
   local -a pids=()
   dir=$(mktemp -d)
   for t in "${tokens[@]}"; do
-    hey -z "${2}s" -c $((CONNECTIONS / ${#tokens[@]})) -H "Authorization: Bearer $t" "$1" >"$dir/$((i++))" &
+    hey -z "${2}s" -c $((CONNECTIONS / ${#tokens[@]})) -H "Authorization: Bearer $t" "$1" >"$dir/$i" &
     pids+=($!)
+    i=$((i + 1))
   done
   wait "${pids[@]}" # not a bare wait: that would wait for the tee of the evidence too
   cat "$dir"/* | grep -v 'Requests/sec'
