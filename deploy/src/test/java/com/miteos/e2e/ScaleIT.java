@@ -66,7 +66,7 @@ class ScaleIT {
         requireInstances(settings);
 
         String account = Stack.newAccount();
-        List<String> gateways = gatewayUrls(settings.gateways());
+        List<String> gateways = Stack.gatewayUrls(settings.gateways());
         List<CrashApi> submitters = clients(account, gateways, 1);
         List<CrashApi> approvers = clients(account, gateways, 2);
         List<CrashApi> pausers = clients(account, gateways, 2);
@@ -151,17 +151,6 @@ class ScaleIT {
 
     private static String instance(String service, int k) {
         return k == 1 ? service : service + "-" + k;
-    }
-
-    /** Gateway k listens on MITEOS_GATEWAY_PORT + MITEOS_INSTANCE_PORT_STEP·(k−1), on 127.0.0.1. */
-    private static List<String> gatewayUrls(int gateways) {
-        int base = Integer.parseInt(env("MITEOS_GATEWAY_PORT", "8080"));
-        int step = Integer.parseInt(env("MITEOS_INSTANCE_PORT_STEP", "100"));
-        List<String> urls = new ArrayList<>();
-        for (int k = 1; k <= gateways; k++) {
-            urls.add("http://127.0.0.1:" + (base + step * (k - 1)));
-        }
-        return urls;
     }
 
     /** {@code keys} new sandbox keys of the account, each through every gateway. */
@@ -270,10 +259,5 @@ class ScaleIT {
     private void log(String line) {
         System.out.println(line);
         report.add(line);
-    }
-
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
     }
 }

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -82,6 +84,17 @@ final class Stack {
     /** task-service's own address (loopback only), as deploy/env.sh derives it. */
     static String taskServiceUrl() {
         return env("MITEOS_TASK_SERVICE_URL", "http://127.0.0.1:" + env("MITEOS_TASK_SERVICE_PORT", "8081"));
+    }
+
+    /** The gateways' addresses: instance k listens on MITEOS_GATEWAY_PORT + MITEOS_INSTANCE_PORT_STEP·(k−1). */
+    static List<String> gatewayUrls(int gateways) {
+        int base = Integer.parseInt(env("MITEOS_GATEWAY_PORT", "8080"));
+        int step = Integer.parseInt(env("MITEOS_INSTANCE_PORT_STEP", "100"));
+        List<String> urls = new ArrayList<>();
+        for (int k = 1; k <= gateways; k++) {
+            urls.add("http://127.0.0.1:" + (base + step * (k - 1)));
+        }
+        return urls;
     }
 
     /** agent-orchestrator's own address (loopback only). */

@@ -63,6 +63,14 @@ public interface GatewayConfig {
         /** Where the buckets live: shared by every replica in PostgreSQL, or in this instance's memory. */
         Store store();
 
+        /**
+         * Shared buckets only: how many tokens a replica may take from its copy of a key's bucket
+         * before it writes them to the database. 0: every token is taken in the database (exact);
+         * k: about k + 1 times fewer round trips, and N replicas may let up to N × k requests more
+         * through than the limit.
+         */
+        long maxUnsynchronizedTokens();
+
         enum Store {
             /** In this gateway's memory: N replicas allow a key N times the limit. */
             LOCAL,

@@ -1,11 +1,17 @@
 package com.miteos.gateway.repository;
 
+import com.miteos.gateway.config.GatewayConfig;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
-import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
+import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
+import io.github.bucket4j.distributed.proxy.optimization.NopeOptimizationListener;
+import io.github.bucket4j.distributed.proxy.optimization.Optimization;
+import io.github.bucket4j.distributed.proxy.optimization.delay.DelayOptimization;
+import io.github.bucket4j.distributed.proxy.optimization.skiponzero.SkipSyncOnZeroOptimization;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,10 +27,23 @@ import java.time.Duration;
  * UPDATE}), refills and takes in the gateway, and writes the state back in the same transaction,
  * so no two replicas ever spend the same token.
  *
- * <p>Every call blocks on JDBC: callers run it off the event loop. Concurrent calls on one proxy
- * are batched (Bucket4j's {@code batching} optimization): while one transaction is under way, the
- * requests that arrive meanwhile wait and then go to the database together, in one transaction. A
- * key's proxy must therefore be kept and reused, not rebuilt per request.
+ * <p>Every call may block on JDBC: callers run it off the event loop. A key's proxy keeps a copy of
+ * the bucket as last read, and must therefore be kept and reused, not rebuilt per request. With it,
+ * Bucket4j's optimizations spare round trips (all of them batch: while one transaction is under
+ * way, the requests that arrive meanwhile wait and then go to the database together, in one):
+ * <ul>
+ * <li>{@code max-unsynchronized-tokens} 0 (the default), exact: every token is taken in the
+ * database. Only a refusal may be decided from the copy: when the copy is empty, so is the row
+ * (other replicas only ever take from it), until the copy's next token is due
+ * ({@code SkipSyncOnZeroOptimization}). A key far over its limit thus costs one transaction per
+ * token, not per request.</li>
+ * <li>k &gt; 0: a replica takes up to k tokens from its copy before it writes them to the row in one
+ * transaction, and at least every {@link #MAX_UNSYNCHRONIZED_TIME} ({@code DelayOptimization}):
+ * about k + 1 times fewer round trips, and N replicas may spend the same tokens, up to N × k more
+ * than the limit at any moment (the row then goes negative and the excess is paid back by later
+ * refusals). The tokens a replica holds when it drops an idle key's proxy are written first
+ * ({@link #release}).</li>
+ * </ul>
  *
  * <p>A row is written with {@code expires_at}: the moment its bucket will have been full again for
  * {@link #KEEP_AFTER_REFILL}. A bucket past it is the same as a new one, so such rows are deleted
@@ -38,16 +57,43 @@ public class RateLimitBuckets {
     static final Duration KEEP_AFTER_REFILL = Duration.ofMinutes(1);
     /** Statement timeout: a bucket row locked for longer than this is a database in trouble. */
     static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(1);
+    /** With unsynchronized tokens: the longest a replica decides from its copy before it writes to the row. */
+    static final Duration MAX_UNSYNCHRONIZED_TIME = Duration.ofSeconds(1);
     private static final int DELETE_BATCH = 1_000;
 
     private final PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
+    private final Optimization optimization;
+    private final long maxUnsynchronizedTokens;
 
     /**
      * @param clock the wall clock every replica refills by (Bucket4j refuses any other for a
      *        shared bucket); the state in the row carries the last refill's time on it
      */
     @Inject
+    public RateLimitBuckets(DataSource dataSource, TimeMeter clock, GatewayConfig config) {
+        this(dataSource, clock, config.rateLimit().maxUnsynchronizedTokens());
+    }
+
+    /** Exact buckets: every token is taken in the database. */
     public RateLimitBuckets(DataSource dataSource, TimeMeter clock) {
+        this(dataSource, clock, 0);
+    }
+
+    /**
+     * @param maxUnsynchronizedTokens how many tokens a replica may take from its copy of a bucket
+     *        before it writes them to the row; 0: none (exact)
+     */
+    public RateLimitBuckets(DataSource dataSource, TimeMeter clock, long maxUnsynchronizedTokens) {
+        if (maxUnsynchronizedTokens < 0) {
+            throw new IllegalArgumentException("miteos.rate-limit.max-unsynchronized-tokens must be 0 or positive, not "
+                    + maxUnsynchronizedTokens);
+        }
+        this.maxUnsynchronizedTokens = maxUnsynchronizedTokens;
+        // Both read the clock the buckets refill by, so that a copy refills as the row does.
+        this.optimization = maxUnsynchronizedTokens == 0
+                ? new SkipSyncOnZeroOptimization(NopeOptimizationListener.INSTANCE, clock)
+                : new DelayOptimization(new DelayParameters(maxUnsynchronizedTokens, MAX_UNSYNCHRONIZED_TIME),
+                        NopeOptimizationListener.INSTANCE, clock);
         this.buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
                 .primaryKeyMapper(PrimaryKeyMapper.STRING)
                 .table(TABLE)
@@ -59,11 +105,22 @@ public class RateLimitBuckets {
     }
 
     /**
-     * The key's shared bucket: a proxy whose every call reads and writes the key's row (created
-     * with the configuration on first use). Keep it for the key's next requests: batching lives in it.
+     * The key's shared bucket: a proxy that reads and writes the key's row (created with the
+     * configuration on first use). Keep it for the key's next requests: its copy of the bucket and
+     * its batching live in it.
      */
     public Bucket bucket(String key, BucketConfiguration configuration) {
-        return buckets.builder().withOptimization(Optimizations.batching()).build(key, () -> configuration);
+        return buckets.builder().withOptimization(optimization).build(key, () -> configuration);
+    }
+
+    /**
+     * Writes the tokens a proxy took from its copy and has not written yet, before it is dropped;
+     * nothing to do (no round trip) without unsynchronized tokens. Blocking.
+     */
+    public void release(Bucket bucket) {
+        if (maxUnsynchronizedTokens > 0 && bucket instanceof BucketProxy proxy) {
+            proxy.getOptimizationController().syncByCondition(1, Duration.ZERO);
+        }
     }
 
     /** Deletes the rows of buckets that have been full for a while, in batches. Blocking; answers how many. */

@@ -106,8 +106,12 @@ public class ApiKeyRateLimiter {
         this.shared = enabled() ? shared : null;
         this.bandwidth = enabled() ? Bandwidth.builder().capacity(burst)
                 .refillGreedy(requestsPerSecond, Duration.ofSeconds(1)).build() : null;
-        this.buckets = enabled() ? newCache() : null;
-        this.fallback = this.shared != null ? newCache() : null;
+        this.buckets = !enabled() ? null : this.shared == null ? newCache().build() : newCache()
+                // A proxy dropped (idle, or rebuilt) first writes the tokens it took from its copy and
+                // has not written yet, so that other replicas see them; a failure only loses those.
+                .<String, Bucket>removalListener((key, bucket, cause) -> release(bucket))
+                .build();
+        this.fallback = this.shared != null ? newCache().build() : null;
     }
 
     /** False when either setting is 0: every request is then allowed and no headers are sent. */
@@ -245,14 +249,24 @@ public class ApiKeyRateLimiter {
         return Bucket.builder().addLimit(bandwidth).withCustomTimePrecision(clock).build();
     }
 
-    private Cache<String, Bucket> newCache() {
+    private void release(Bucket bucket) {
+        if (bucket == null) {
+            return;
+        }
+        try {
+            shared.release(bucket);
+        } catch (RuntimeException e) {
+            LOG.debugf("rate limit: unsynchronized tokens of a dropped shared bucket not written: %s", e.toString());
+        }
+    }
+
+    private Caffeine<Object, Object> newCache() {
         return Caffeine.newBuilder()
                 .expireAfterAccess(timeToRefill())
                 // Idle time on the buckets' own clock: forgetting a bucket must never refill it
                 // sooner than the clock it refills by would.
                 .ticker(clock::currentTimeNanos)
-                .maximumSize(MAX_TRACKED_KEYS)
-                .build();
+                .maximumSize(MAX_TRACKED_KEYS);
     }
 
     /** How long an empty bucket takes to fill up again: after that, a new bucket is the same thing. */

@@ -1,12 +1,17 @@
 package com.miteos.gateway.service;
 
 import com.miteos.gateway.repository.RateLimitBuckets;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.TimeMeter;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,7 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The shared buckets ({@code miteos.rate-limit.store=shared}) over the test database: two limiters
  * stand for two gateway replicas, each with its own proxies and batching, on one table. One
  * bucket per key for both; at ten times a key's limit over both for a few seconds, what passes is
- * the limit (not twice it) and the limit is usable; idle keys' rows are deleted.
+ * the limit (not twice it) and the limit is usable; an empty bucket is refused without a round trip
+ * until its next token is due; unsynchronized tokens spare round trips and overshoot by at most
+ * their share per replica; idle keys' rows are deleted.
  */
 @QuarkusTest
 class SharedRateLimitTest {
@@ -66,6 +73,83 @@ class SharedRateLimitTest {
         nanos.addAndGet(Duration.ofMillis(200).toNanos());
         assertThat(second.tryAcquire(key).allowed()).as("one token refilled, for either").isTrue();
         assertThat(first.tryAcquire(key).allowed()).isFalse();
+    }
+
+    /**
+     * Exact buckets (no unsynchronized tokens): every token is taken in the database, but once a
+     * replica has seen the bucket empty it refuses from its copy, without a round trip, until the
+     * copy's next token is due; then it asks the database again.
+     */
+    @Test
+    void anEmptyBucketIsRefusedWithoutARoundTripUntilItsNextTokenIsDue() {
+        CountingDataSource counted = new CountingDataSource(dataSource);
+        ApiKeyRateLimiter replica = new ApiKeyRateLimiter(5, 5, standingClock,
+                new RateLimitBuckets(counted.proxy(), standingClock));
+        String key = newKey();
+        for (int i = 0; i < 5; i++) {
+            assertThat(replica.tryAcquire(key).allowed()).isTrue();
+        }
+        assertThat(replica.tryAcquire(key).allowed()).isFalse();
+        long connections = counted.connections();
+
+        for (int i = 0; i < 20; i++) {
+            assertThat(replica.tryAcquire(key).allowed()).isFalse();
+        }
+        assertThat(counted.connections()).as("refusals decided from the empty copy").isEqualTo(connections);
+
+        nanos.addAndGet(Duration.ofMillis(200).toNanos());
+        assertThat(replica.tryAcquire(key).allowed()).as("the token due now").isTrue();
+        assertThat(counted.connections()).as("taken in the database").isEqualTo(connections + 1);
+    }
+
+    /**
+     * With k unsynchronized tokens, a replica takes up to k tokens from its copy between two
+     * transactions: fewer round trips, and two replicas can spend the same tokens, at most 2 × k
+     * more than the bucket held.
+     */
+    @Test
+    void unsynchronizedTokensSpareRoundTripsAndOvershootByAtMostTheReplicasShare() {
+        long k = 3;
+        CountingDataSource counted = new CountingDataSource(dataSource);
+        ApiKeyRateLimiter first = new ApiKeyRateLimiter(5, 5, standingClock,
+                new RateLimitBuckets(counted.proxy(), standingClock, k));
+        ApiKeyRateLimiter second = new ApiKeyRateLimiter(5, 5, standingClock,
+                new RateLimitBuckets(dataSource, standingClock, k));
+        String key = newKey();
+
+        assertThat(first.tryAcquire(key).allowed()).isTrue();
+        assertThat(second.tryAcquire(key).allowed()).isTrue();
+        long connections = counted.connections();
+        int accepted = 2;
+        for (int i = 0; i < k; i++) {
+            accepted += (first.tryAcquire(key).allowed() ? 1 : 0) + (second.tryAcquire(key).allowed() ? 1 : 0);
+        }
+        assertThat(counted.connections()).as("k requests decided from the copy").isEqualTo(connections);
+        for (int i = 0; i < 20; i++) {
+            accepted += (first.tryAcquire(key).allowed() ? 1 : 0) + (second.tryAcquire(key).allowed() ? 1 : 0);
+        }
+
+        assertThat(accepted).as("accepted from a bucket of 5 by two replicas with k = %d", k)
+                .isGreaterThan(5).isLessThanOrEqualTo((int) (5 + 2 * k));
+    }
+
+    /** The tokens a proxy took from its copy are in the row once it is released (dropped by its replica). */
+    @Test
+    void aReleasedProxyWritesTheTokensItTookFromItsCopy() {
+        BucketConfiguration configuration = BucketConfiguration.builder()
+                .addLimit(Bandwidth.builder().capacity(5).refillGreedy(5, Duration.ofSeconds(1)).build()).build();
+        RateLimitBuckets delayed = new RateLimitBuckets(dataSource, standingClock, 3);
+        RateLimitBuckets exact = new RateLimitBuckets(dataSource, standingClock);
+        String key = newKey();
+        Bucket proxy = delayed.bucket(key, configuration);
+        assertThat(proxy.tryConsume(1)).isTrue();
+        assertThat(proxy.tryConsume(1)).isTrue();
+        assertThat(proxy.tryConsume(1)).isTrue();
+        assertThat(exact.bucket(key, configuration).getAvailableTokens()).as("before the release").isEqualTo(4);
+
+        delayed.release(proxy);
+
+        assertThat(exact.bucket(key, configuration).getAvailableTokens()).as("after the release").isEqualTo(2);
     }
 
     /**
@@ -152,6 +236,32 @@ class SharedRateLimitTest {
         assertThat(rowExists(idle)).isFalse();
         assertThat(rowExists(busy)).as("a bucket not yet full is kept").isTrue();
         assertThat(limiter.tryAcquire(idle).remaining()).as("a deleted bucket comes back full").isEqualTo(4);
+    }
+
+    /** A data source that counts the connections taken from it: one per database round trip of a bucket. */
+    private record CountingDataSource(DataSource target, AtomicLong count) {
+
+        CountingDataSource(DataSource target) {
+            this(target, new AtomicLong());
+        }
+
+        DataSource proxy() {
+            return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                    (proxy, method, args) -> {
+                        if (method.getName().equals("getConnection")) {
+                            count.incrementAndGet();
+                        }
+                        try {
+                            return method.invoke(target, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        }
+
+        long connections() {
+            return count.get();
+        }
     }
 
     private ApiKeyRateLimiter replica(long rate, long burst, TimeMeter clock) {
