@@ -40,8 +40,10 @@
 # task.control) must have the same count: it is the most orchestrator replicas that can share
 # the work. Never change it on a live system: a task's partition follows from its id and the count.
 : "${MITEOS_KAFKA_TOPIC_PARTITIONS:=12}";               export MITEOS_KAFKA_TOPIC_PARTITIONS
-# How long the broker keeps a silent orchestrator in its consumer group: a crashed replica's
-# partitions (and tasks) move to another after this long (heartbeats every 500 ms; at least 3000).
+# How long the broker keeps a silent member in its consumer group (every service's consumers use
+# the consumer group protocol): a crashed orchestrator's partitions (and tasks) move to another,
+# and a crashed read model's events are read again, after this long (heartbeats every 500 ms;
+# at least 3000).
 : "${MITEOS_KAFKA_SESSION_TIMEOUT_MS:=6000}";           export MITEOS_KAFKA_SESSION_TIMEOUT_MS
 
 # --- S3-compatible object storage (S3Proxy locally, MinIO in docker-compose) -----------

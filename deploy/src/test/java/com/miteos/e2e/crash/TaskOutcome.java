@@ -18,8 +18,14 @@ import java.util.List;
  */
 public record TaskOutcome(String status, String errorCode, BigDecimal cost, List<String> fileNames) {
 
-    /** How long the deliverables listing may lag behind the task's count (the read models catch up apart). */
-    private static final Duration FILES_CATCH_UP = Duration.ofSeconds(15);
+    /**
+     * How long the deliverables listing may lag behind the task's count (the read models catch up
+     * apart). The verdict can start as soon as task-service shows every task terminal, while a
+     * deliverable-service killed moments before is still waiting for its group to hand it back its
+     * partitions (a session timeout, twice if Kafka restarted meanwhile) and then works through its
+     * backlog on a loaded machine; a lost file still fails, a minute later.
+     */
+    private static final Duration FILES_CATCH_UP = Duration.ofSeconds(60);
 
     public TaskOutcome {
         fileNames = fileNames.stream().sorted().toList();
