@@ -8,6 +8,11 @@
 #   COMPARE_SERVICES="task-service"   swap only these services (default: api-gateway task-service)
 #   COMPARE_WARMUP=15                  seconds of load on each path before each measurement (JIT)
 #
+# The services inherit the environment. When the candidate's schema is newer than the baseline's
+# (a later Flyway migration), let the baseline start on it with
+# QUARKUS_FLYWAY_IGNORE_MIGRATION_PATTERNS='*:future'; to leave out the shared rate limiter
+# (issue 9) against a baseline without it, MITEOS_RATE_LIMIT_STORE=local.
+#
 # As root without a PostgreSQL on MITEOS_DB_PORT, the embedded one runs as `nobody` and cannot
 # read the clone under mktemp's directory: start one first (e.g. ./miteos restart postgres).
 #
