@@ -2,7 +2,18 @@
 #
 # Shared by the on-demand load scripts (reliability/rolling-restart.sh, bench/scale-throughput.sh):
 # the stack of this checkout started with the rate limit and the active-task cap lifted, and a
-# sandbox key of a fresh account. Source it from the repository root after deploy/env.sh.
+# sandbox key of a fresh account, and the -D parameters of the scripts that pass them to Maven
+# (reliability/scale-test.sh, reliability/shared-limits.sh). Source it from the repository root.
+
+# property NAME DEFAULT ARGS...: the value of -DNAME=... among ARGS, else DEFAULT.
+property() {
+  local name=$1 value=$2 arg
+  shift 2
+  for arg in "$@"; do
+    [[ $arg != -D$name=* ]] || value=${arg#-D"$name"=}
+  done
+  echo "$value"
+}
 
 # start_lifted_stack: ./miteos up with limits that would otherwise throttle a load run. The
 # settings reach the services only when ./miteos up starts them, so nothing of ours may be running.

@@ -25,15 +25,8 @@ readonly ROOT
 readonly SUMMARY="$ROOT/deploy/target/scale-test/summary.txt"
 readonly EVIDENCE_DIR="$ROOT/bench/evidence"
 
-# property NAME DEFAULT ARGS...: the value of -DNAME=... among ARGS, else DEFAULT.
-property() {
-  local name=$1 value=$2 arg
-  shift 2
-  for arg in "$@"; do
-    [[ $arg != -D$name=* ]] || value=${arg#-D"$name"=}
-  done
-  echo "$value"
-}
+# shellcheck source=lib.sh
+source "$ROOT/reliability/lib.sh"
 orchestrators=$(property scale.orchestrators 3 "$@")
 gateways=$(property scale.gateways 2 "$@")
 [[ $orchestrators =~ ^[0-9]+$ && $gateways =~ ^[0-9]+$ ]] || {

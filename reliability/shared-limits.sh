@@ -27,10 +27,9 @@ readonly ROOT
 readonly SUMMARY="$ROOT/deploy/target/shared-limits/summary.txt"
 readonly EVIDENCE_DIR="$ROOT/bench/evidence"
 
-gateways=2
-for arg in "$@"; do
-  [[ $arg != -Dlimits.gateways=* ]] || gateways=${arg#-Dlimits.gateways=}
-done
+# shellcheck source=lib.sh
+source "$ROOT/reliability/lib.sh"
+gateways=$(property limits.gateways 2 "$@")
 [[ $gateways =~ ^[0-9]+$ ]] && ((gateways >= 2)) || {
   echo "shared limits: -Dlimits.gateways must be a number, at least 2" >&2
   exit 2
