@@ -3,6 +3,7 @@ package com.miteos.deliverables.repository;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
+import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 import org.hibernate.annotations.Immutable;
 
@@ -10,12 +11,20 @@ import java.time.Instant;
 
 /**
  * A row of the {@code deliverables} read model. Read-only: rows are written by
- * {@link DeliverableWriter}, and Flyway owns the table.
+ * {@link DeliverableWriter}, and Flyway owns the table. The reads are named queries: Hibernate
+ * parses them when it starts, not on the event loop of the first request.
  */
 @Entity
 @Immutable
+@NamedQuery(name = DeliverableEntity.OF_TASK, query = "from DeliverableEntity where accountId = ?1 and mode = ?2"
+        + " and taskId = ?3 order by createdAt, id")
+@NamedQuery(name = DeliverableEntity.ONE_OF_TASK, query = "from DeliverableEntity where id = ?1 and accountId = ?2"
+        + " and mode = ?3 and taskId = ?4")
 @Table(name = "deliverables")
 public class DeliverableEntity {
+
+    static final String OF_TASK = "DeliverableEntity.ofTask";
+    static final String ONE_OF_TASK = "DeliverableEntity.oneOfTask";
 
     @Id
     private String id;
