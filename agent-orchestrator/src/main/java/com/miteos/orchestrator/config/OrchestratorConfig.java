@@ -80,6 +80,9 @@ public interface OrchestratorConfig {
          * the process joins all the same.
          */
         Duration joinWarmUpTimeout();
+
+        /** false: joins the command consumer group at once at start, cold (as before; for comparisons). */
+        boolean warmJoin();
     }
 
     /** The live model: any OpenAI-compatible chat-completions server with tool calling. */

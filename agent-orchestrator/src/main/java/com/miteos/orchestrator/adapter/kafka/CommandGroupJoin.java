@@ -35,6 +35,7 @@ public class CommandGroupJoin {
     private final SupervisorLifecycle supervisor;
     private final Instance<WarmUp> warmUps;
     private final Duration warmUpTimeout;
+    private final boolean warm;
     private final AtomicBoolean stopping = new AtomicBoolean();
 
     CommandGroupJoin(ChannelRegistry channels, SupervisorLifecycle supervisor, @Any Instance<WarmUp> warmUps,
@@ -43,6 +44,7 @@ public class CommandGroupJoin {
         this.supervisor = supervisor;
         this.warmUps = warmUps;
         this.warmUpTimeout = config.recovery().joinWarmUpTimeout();
+        this.warm = config.recovery().warmJoin();
     }
 
     /** After the supervisor started recovering (a later observer than its own). */
@@ -51,6 +53,11 @@ public class CommandGroupJoin {
         if (channel == null || !channel.isPaused()) {
             Log.warnf("the command channel is not paused at start (mp.messaging.incoming.%s.pausable): this"
                     + " process joined the consumer group before it was warm", CHANNEL);
+            return;
+        }
+        if (!warm) {
+            channel.resume();
+            Log.info("joining the command consumer group at once, cold (miteos.recovery.warm-join=false)");
             return;
         }
         new WarmJoin(warmUpTimeout, stopping::get).join(channel, supervisor.recovered(), warmUps.stream().toList())
