@@ -37,6 +37,7 @@ public class CommandGroupJoin {
     private final Duration warmUpTimeout;
     private final boolean warm;
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private volatile boolean joined;
 
     CommandGroupJoin(ChannelRegistry channels, SupervisorLifecycle supervisor, @Any Instance<WarmUp> warmUps,
             OrchestratorConfig config) {
@@ -53,15 +54,23 @@ public class CommandGroupJoin {
         if (channel == null || !channel.isPaused()) {
             Log.warnf("the command channel is not paused at start (mp.messaging.incoming.%s.pausable): this"
                     + " process joined the consumer group before it was warm", CHANNEL);
+            joined = true;
             return;
         }
         if (!warm) {
             channel.resume();
+            joined = true;
             Log.info("joining the command consumer group at once, cold (miteos.recovery.warm-join=false)");
             return;
         }
         new WarmJoin(warmUpTimeout, stopping::get).join(channel, supervisor.recovered(), warmUps.stream().toList())
-                .subscribe().with(ignored -> { }, e -> Log.errorf(e, "could not join the command consumer group"));
+                .subscribe().with(ignored -> joined = !stopping.get(),
+                        e -> Log.errorf(e, "could not join the command consumer group"));
+    }
+
+    /** Whether this process asked to join the group (its consumer subscribes; partitions follow). */
+    public boolean joined() {
+        return joined;
     }
 
     void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent shutdown) {

@@ -23,6 +23,9 @@ class CommandGroupJoinTest {
     @Inject
     ChannelRegistry channels;
 
+    @Inject
+    CommandGroupJoin join;
+
     @Test
     void theCommandChannelIsSubscribedOnlyWhenResumedAndIsResumedOnceTheProcessIsWarm() {
         var config = ConfigProvider.getConfig();
@@ -35,5 +38,7 @@ class CommandGroupJoinTest {
         PausableChannel channel = channels.getPausable(CommandGroupJoin.CHANNEL);
         assertThat(channel).isNotNull();
         await().atMost(Duration.ofSeconds(30)).until(() -> !channel.isPaused());
+        await().atMost(Duration.ofSeconds(5)).until(join::joined);
+        assertThat(new CommandGroupReadiness(join).call().getStatus().name()).isEqualTo("UP");
     }
 }
