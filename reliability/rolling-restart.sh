@@ -56,16 +56,26 @@ outcome() { # status cost deliverables_count of a task's JSON
 reference=$(outcome "$(await_terminal "$(submit)" 120)")
 echo "reference task: $reference (status cost deliverables)"
 
-ids=()
-for _ in $(seq "$TASKS"); do ids+=("$(submit)"); done
-echo "submitted ${#ids[@]} tasks"
+# The restarts begin once a quarter of the tasks are submitted, while the submissions go on: the
+# submissions alone take longer than a task (1-2 minutes for 200 on a busy machine), so restarts
+# that waited for the last one found every task finished.
+ids_file=$(mktemp)
+trap 'rm -f "$ids_file"' EXIT
+(for _ in $(seq "$TASKS"); do submit >>"$ids_file"; done) &
+submitter=$!
+until (($(wc -l <"$ids_file") >= TASKS / 4)) || ! kill -0 "$submitter" 2>/dev/null; do sleep 0.5; done
 
 for ((k = 1; k <= ORCHESTRATORS; k++)); do
   name=agent-orchestrator$( ((k == 1)) || echo "-$k")
   started=$SECONDS
   ./miteos restart "$name" >/dev/null
-  echo "restarted $name in $((SECONDS - started)) s"
+  # The stopped process's log (kept as .log.1) says how many runs it suspended and handed over.
+  suspended=$(grep -ao 'stopped; [0-9]* task(s) suspended' ".miteos/logs/$name.log.1" 2>/dev/null | tail -1) || true
+  echo "restarted $name in $((SECONDS - started)) s (${suspended:-stop not logged}; $(wc -l <"$ids_file") tasks submitted by then)"
 done
+wait "$submitter"
+mapfile -t ids <"$ids_file"
+echo "submitted ${#ids[@]} tasks"
 
 complete=0 failed=0 stuck=0 different=0
 for id in "${ids[@]}"; do
