@@ -61,7 +61,7 @@ echo "reference task: $reference (status cost deliverables)"
 # that waited for the last one found every task finished.
 ids_file=$(mktemp)
 trap 'rm -f "$ids_file"' EXIT
-(for _ in $(seq "$TASKS"); do submit >>"$ids_file"; done) &
+(for _ in $(seq "$TASKS"); do echo "$(submit)" >>"$ids_file"; done) & # one id a line (json_value adds no newline)
 submitter=$!
 until (($(wc -l <"$ids_file") >= TASKS / 4)) || ! kill -0 "$submitter" 2>/dev/null; do sleep 0.5; done
 
@@ -74,7 +74,7 @@ for ((k = 1; k <= ORCHESTRATORS; k++)); do
   echo "restarted $name in $((SECONDS - started)) s (${suspended:-stop not logged}; $(wc -l <"$ids_file") tasks submitted by then)"
 done
 wait "$submitter"
-mapfile -t ids <"$ids_file"
+mapfile -t ids < <(grep . "$ids_file")
 echo "submitted ${#ids[@]} tasks"
 
 complete=0 failed=0 stuck=0 different=0
