@@ -74,7 +74,7 @@ for ((k = 1; k <= ORCHESTRATORS; k++)); do
   echo "restarted $name in $((SECONDS - started)) s (${suspended:-stop not logged}; $(wc -l <"$ids_file") tasks submitted by then)"
 done
 wait "$submitter"
-mapfile -t ids < <(grep . "$ids_file")
+mapfile -t ids <"$ids_file" # a failed submission is an empty id: counted as stuck
 echo "submitted ${#ids[@]} tasks"
 
 complete=0 failed=0 stuck=0 different=0
