@@ -10,8 +10,10 @@
 #    every task must end with (sandbox runs are deterministic: a step repeated after a restart
 #    would charge its model call twice or store a file twice).
 # 3. <tasks> identical sandbox tasks (2 agents, every step waiting <step-delay-ms>) are submitted
-#    in a fresh account; then each orchestrator is restarted in turn with ./miteos restart
-#    (SIGTERM, wait for the exit, start, wait until healthy), as a Deployment's rolling update does.
+#    in a fresh account; once a quarter of them are submitted (the rest go on meanwhile), each
+#    orchestrator is restarted in turn with ./miteos restart (SIGTERM, wait for the exit, start,
+#    wait until ready, i.e. joined to the command consumer group), as a Deployment's rolling
+#    update does; each restart prints how many runs the stopped process suspended.
 # 4. Every task must end `complete` with the reference's cost and deliverables. Prints a summary
 #    line and exits non-zero on any failed, stuck or different task. Leaves the stack running,
 #    scaled back to one orchestrator. Run it with nothing of ours running: the settings above reach
