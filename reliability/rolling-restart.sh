@@ -10,8 +10,10 @@
 #    every task must end with (sandbox runs are deterministic: a step repeated after a restart
 #    would charge its model call twice or store a file twice).
 # 3. <tasks> identical sandbox tasks (2 agents, every step waiting <step-delay-ms>) are submitted
-#    in a fresh account; then each orchestrator is restarted in turn with ./miteos restart
-#    (SIGTERM, wait for the exit, start, wait until healthy), as a Deployment's rolling update does.
+#    in a fresh account; once a quarter of them are submitted (the rest go on meanwhile), each
+#    orchestrator is restarted in turn with ./miteos restart (SIGTERM, wait for the exit, start,
+#    wait until ready, i.e. joined to the command consumer group), as a Deployment's rolling
+#    update does; each restart prints how many runs the stopped process suspended.
 # 4. Every task must end `complete` with the reference's cost and deliverables. Prints a summary
 #    line and exits non-zero on any failed, stuck or different task. Leaves the stack running,
 #    scaled back to one orchestrator. Run it with nothing of ours running: the settings above reach
@@ -56,16 +58,26 @@ outcome() { # status cost deliverables_count of a task's JSON
 reference=$(outcome "$(await_terminal "$(submit)" 120)")
 echo "reference task: $reference (status cost deliverables)"
 
-ids=()
-for _ in $(seq "$TASKS"); do ids+=("$(submit)"); done
-echo "submitted ${#ids[@]} tasks"
+# The restarts begin once a quarter of the tasks are submitted, while the submissions go on: the
+# submissions alone take longer than a task (1-2 minutes for 200 on a busy machine), so restarts
+# that waited for the last one found every task finished.
+ids_file=$(mktemp)
+trap 'rm -f "$ids_file"' EXIT
+(for _ in $(seq "$TASKS"); do echo "$(submit)" >>"$ids_file"; done) & # one id a line (json_value adds no newline)
+submitter=$!
+until (($(wc -l <"$ids_file") >= TASKS / 4)) || ! kill -0 "$submitter" 2>/dev/null; do sleep 0.5; done
 
 for ((k = 1; k <= ORCHESTRATORS; k++)); do
   name=agent-orchestrator$( ((k == 1)) || echo "-$k")
   started=$SECONDS
   ./miteos restart "$name" >/dev/null
-  echo "restarted $name in $((SECONDS - started)) s"
+  # The stopped process's log (kept as .log.1) says how many runs it suspended and handed over.
+  suspended=$(grep -ao 'stopped; [0-9]* task(s) suspended' ".miteos/logs/$name.log.1" 2>/dev/null | tail -1) || true
+  echo "restarted $name in $((SECONDS - started)) s (${suspended:-stop not logged}; $(wc -l <"$ids_file") tasks submitted by then)"
 done
+wait "$submitter"
+mapfile -t ids <"$ids_file" # a failed submission is an empty id: counted as stuck
+echo "submitted ${#ids[@]} tasks"
 
 complete=0 failed=0 stuck=0 different=0
 for id in "${ids[@]}"; do

@@ -72,6 +72,17 @@ public interface OrchestratorConfig {
          * within this time before the partitions are released to their next owner.
          */
         Duration revokeDrainTimeout();
+
+        /**
+         * At start, this process joins the command consumer group (and gets partitions, and their
+         * tasks) only once its tasks are recovered and its first use of the database, Kafka and the
+         * run's code paths is done; a warm-up step that takes longer than this is given up on and
+         * the process joins all the same.
+         */
+        Duration joinWarmUpTimeout();
+
+        /** false: joins the command consumer group at once at start, cold (as before; for comparisons). */
+        boolean warmJoin();
     }
 
     /** The live model: any OpenAI-compatible chat-completions server with tool calling. */

@@ -45,9 +45,12 @@ public class CommandPartitions implements KafkaConsumerRebalanceListener {
         if (partitions.isEmpty()) {
             return;
         }
+        long began = System.nanoTime();
         catchUp.assigned(consumer, partitions);
         track(partitions, true);
         ownership.assigned(numbers(partitions));
+        Log.infof("assignment of %d topic-partition(s) taken in %d ms (backlog offsets read, acquisitions started)",
+                partitions.size(), (System.nanoTime() - began) / 1_000_000);
     }
 
     @Override

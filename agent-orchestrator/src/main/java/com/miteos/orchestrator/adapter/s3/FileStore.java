@@ -119,6 +119,14 @@ public class FileStore {
         return name.replaceAll("[^\\x20-\\x7e]|[\"\\\\]", "_");
     }
 
+    /** Makes sure the bucket exists (as the first write would), off the event loop: connects the client. */
+    public Uni<Void> checkBucket() {
+        return blocking(() -> {
+            ensureBucket();
+            return null;
+        });
+    }
+
     private void ensureBucket() throws Exception {
         if (!bucketChecked) {
             if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {

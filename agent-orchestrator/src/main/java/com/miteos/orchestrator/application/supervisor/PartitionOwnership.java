@@ -72,6 +72,7 @@ public class PartitionOwnership {
     }
 
     private void acquire(int partition, CompletableFuture<Void> ready) {
+        long began = System.nanoTime();
         leases.acquire(partition, instances.id())
                 .onFailure().invoke(e -> Log.warnf("partition %d: could not be acquired yet, retrying: %s",
                         partition, e.toString()))
@@ -83,10 +84,12 @@ public class PartitionOwnership {
                                 e -> Log.warnf("partition %d: release failed: %s", partition, e.toString()));
                         return;
                     }
+                    long claimed = System.nanoTime();
                     claim.tasks().forEach(task -> resumer.resume(task, partition));
                     ready.complete(null);
-                    Log.infof("partition %d acquired (epoch %d): %d unfinished task(s) resumed", partition,
-                            claim.epoch(), claim.tasks().size());
+                    Log.infof("partition %d acquired (epoch %d): %d unfinished task(s) resumed; claim %d ms,"
+                            + " resume %d ms", partition, claim.epoch(), claim.tasks().size(),
+                            (claimed - began) / 1_000_000, (System.nanoTime() - claimed) / 1_000_000);
                 }, failure -> ready.complete(null));
     }
 

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -35,6 +36,11 @@ public class SupervisorLifecycle {
         this.instances = instances;
         this.ownership = ownership;
         metrics.gauge("miteos.orchestrator.journal.pending", journal, DurableJournal::pending);
+    }
+
+    /** Completes once this process's own earlier tasks are recovered: commands may be taken from then on. */
+    public Uni<Void> recovered() {
+        return recovery.loaded();
     }
 
     void startUp(@Observes StartupEvent startup) {
