@@ -34,7 +34,10 @@ public class DeliverableDownloadRoute {
 
     static final String PATH = "/v1/tasks/:taskId/deliverables/:fileId/download";
     private static final List<String> PASSED_HEADERS = List.of("Content-Type", "Content-Length",
-            "Content-Disposition", "X-Content-Type-Options", "Content-Security-Policy");
+            "Content-Range", "Accept-Ranges", "Content-Disposition", "X-Content-Type-Options",
+            "Content-Security-Policy");
+    /** Request headers passed on to deliverable-service, which answers ranges (see its ByteRange). */
+    private static final List<String> FORWARDED_HEADERS = List.of("Range", "If-Range");
 
     private final ApiKeyAuthenticator authenticator;
     private final RateLimitEnforcer rateLimits;
@@ -87,6 +90,12 @@ public class DeliverableDownloadRoute {
                 .setURI(pathPrefix + "/internal/tasks/" + taskId + "/deliverables/" + fileId + "/content")
                 .putHeader(InternalHeaders.ACCOUNT_ID, caller.accountId())
                 .putHeader(InternalHeaders.MODE, caller.mode().value());
+        FORWARDED_HEADERS.forEach(h -> {
+            String value = ctx.request().getHeader(h);
+            if (value != null) {
+                request.putHeader(h, value);
+            }
+        });
         client.request(request)
                 .compose(req -> req.send())
                 .onSuccess(upstream -> relay(ctx, upstream, taskId, fileId))
@@ -99,12 +108,24 @@ public class DeliverableDownloadRoute {
             problem(ctx, ApiProblem.notFound("Deliverable " + fileId + " of task " + taskId));
             return;
         }
-        if (upstream.statusCode() != 200) {
+        if (upstream.statusCode() == 416) {
+            upstream.body();
+            String contentRange = upstream.getHeader("Content-Range");
+            if (contentRange != null) {
+                ctx.response().putHeader("Content-Range", contentRange);
+            }
+            problem(ctx, new ApiProblem(416, "range-not-satisfiable", "Range not satisfiable",
+                    "The requested range does not overlap the file"
+                            + (contentRange == null ? "" : " (" + contentRange.replace("bytes */", "") + " bytes)")
+                            + "."));
+            return;
+        }
+        if (upstream.statusCode() != 200 && upstream.statusCode() != 206) {
             upstream.body();
             problem(ctx, unexpected(new IllegalStateException("deliverable-service answered " + upstream.statusCode())));
             return;
         }
-        HttpServerResponse response = ctx.response().setStatusCode(200);
+        HttpServerResponse response = ctx.response().setStatusCode(upstream.statusCode());
         PASSED_HEADERS.forEach(h -> {
             String value = upstream.getHeader(h);
             if (value != null) {

@@ -1,6 +1,7 @@
 package com.miteos.deliverables.rest;
 
 import com.miteos.deliverables.repository.StoredDeliverable;
+import com.miteos.deliverables.service.ByteRange;
 import com.miteos.deliverables.service.ContentDisposition;
 import com.miteos.deliverables.service.DeliverableService;
 import com.miteos.deliverables.storage.DeliverableStorage;
@@ -50,37 +51,64 @@ public class InternalDeliverableResource {
     }
 
     /**
-     * The file's bytes, streamed from object storage in small chunks on a worker thread, so
-     * memory does not grow with the file's size.
+     * The file's bytes, or the one byte range the {@code Range} header asks for (see
+     * {@link ByteRange}), streamed from object storage in small chunks on a worker thread, so
+     * memory does not grow with the file's size. A range is read from S3 as a ranged GET.
+     * {@code If-Range} cannot match (no validators are sent), so with it the whole file is served,
+     * as RFC 9110 (13.1.5) requires.
      */
     @GET
     @Path("/{fileId}/content")
     @Blocking
     public Response content(@PathParam("taskId") String taskId, @PathParam("fileId") String fileId,
             @HeaderParam(InternalHeaders.ACCOUNT_ID) String accountId,
-            @HeaderParam(InternalHeaders.MODE) String mode) {
+            @HeaderParam(InternalHeaders.MODE) String mode,
+            @HeaderParam("Range") String range,
+            @HeaderParam("If-Range") String ifRange) {
         String owner = required(accountId);
         Mode ownerMode = mode(mode);
         StoredDeliverable file = awaitOnVertxContext(() -> deliverables.find(owner, ownerMode, taskId, fileId));
         if (file == null) {
             throw new NotFoundException();
         }
+        ByteRange answer = ifRange != null ? ByteRange.whole(file.sizeBytes()) : ByteRange.of(range, file.sizeBytes());
+        if (answer.status() == 416) {
+            return Response.status(416)
+                    .header("Content-Range", answer.contentRange())
+                    .header("Accept-Ranges", "bytes")
+                    .build();
+        }
         StreamingOutput body = out -> {
-            try (InputStream in = storage.open(file.objectKey())) {
-                in.transferTo(out);
+            if (answer.length() == 0) {
+                return;
+            }
+            try (InputStream in = answer.partial()
+                    ? storage.open(file.objectKey(), answer.first(), answer.length())
+                    : storage.open(file.objectKey())) {
+                copy(in, out);
             } catch (java.io.IOException e) {
                 throw e;
             } catch (Exception e) {
                 throw new java.io.IOException("cannot read " + file.id() + " from object storage", e);
             }
         };
-        return Response.ok(body, file.contentType())
-                .header(HttpHeaders.CONTENT_LENGTH, file.sizeBytes())
+        Response.ResponseBuilder response = Response.status(answer.status())
+                .entity(body)
+                .type(file.contentType())
+                .header(HttpHeaders.CONTENT_LENGTH, answer.length())
+                .header("Accept-Ranges", "bytes")
                 .header("Content-Disposition", ContentDisposition.attachment(file.name()))
                 .header("X-Content-Type-Options", "nosniff")
                 // Should a browser render it anyway, an agent-written page runs with no origin and no scripts.
-                .header("Content-Security-Policy", "default-src 'none'; sandbox")
-                .build();
+                .header("Content-Security-Policy", "default-src 'none'; sandbox");
+        if (answer.partial()) {
+            response.header("Content-Range", answer.contentRange());
+        }
+        return response.build();
+    }
+
+    private static void copy(InputStream in, java.io.OutputStream out) throws java.io.IOException {
+        in.transferTo(out);
     }
 
     /**

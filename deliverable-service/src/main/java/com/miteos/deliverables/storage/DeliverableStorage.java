@@ -41,6 +41,15 @@ public class DeliverableStorage {
     }
 
     /**
+     * Opens {@code length} bytes of an object from {@code offset} (an S3 ranged GET), for
+     * streaming; the caller closes the stream. Blocking.
+     */
+    public InputStream open(String objectKey, long offset, long length) throws Exception {
+        return reader.getObject(GetObjectArgs.builder().bucket(config.bucket()).object(objectKey)
+                .offset(offset).length(length).build());
+    }
+
+    /**
      * A URL that downloads exactly this object, as an attachment, without credentials, until it
      * expires. Any change to it breaks the signature.
      */
