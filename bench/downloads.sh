@@ -49,7 +49,10 @@ readonly GW="http://127.0.0.1:$MITEOS_GATEWAY_PORT"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p bench/evidence
 evidence="bench/evidence/downloads-$stamp.txt"
-exec > >(tee -a "$evidence") 2> >(tee -a "$evidence" >&2)
+exec > >(tee -a "$evidence")
+tee_out=$!
+exec 2> >(tee -a "$evidence" >&2)
+tee_err=$!
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "FAILED: $*"; exit 1; }
@@ -68,6 +71,9 @@ cleanup() {
   [[ -n $object_url ]] && s3 -o /dev/null -X DELETE "$object_url" 2>/dev/null || true
   if $started_stack; then ./miteos down >/dev/null 2>&1 || true; fi
   rm -rf "$work"
+  # let both tees finish, so that whoever reads our output (bench/run) gets all of it
+  exec >&- 2>&-
+  wait "$tee_out" "$tee_err" 2>/dev/null || true
 }
 trap cleanup EXIT
 
