@@ -122,6 +122,63 @@ class DeliverableApiTest {
         given().get("/internal/tasks/{task}/deliverables/{file}/content", task, fileId).then().statusCode(400);
     }
 
+    @Test
+    void rangesAreServedFromStorageAs206And416() throws Exception {
+        byte[] bytes = "0123456789abcdefghij".getBytes(StandardCharsets.US_ASCII);
+        String fileId = stored(deliverable("digits.txt", "text/plain", bytes.length), bytes);
+        String path = "/internal/tasks/{task}/deliverables/{file}/content";
+
+        owner(Mode.TEST).get(path, task, fileId).then().statusCode(200)
+                .header("Accept-Ranges", "bytes")
+                .header("Content-Range", org.hamcrest.Matchers.nullValue());
+        assertRange(fileId, "bytes=2-5", "bytes 2-5/20", "2345");
+        assertRange(fileId, "bytes=15-", "bytes 15-19/20", "fghij");
+        assertRange(fileId, "bytes=-3", "bytes 17-19/20", "hij");
+        assertRange(fileId, "bytes=18-1000", "bytes 18-19/20", "ij");
+
+        owner(Mode.TEST).header("Range", "bytes=20-").get(path, task, fileId).then().statusCode(416)
+                .header("Content-Range", "bytes */20");
+        // Several ranges, malformed ones and If-Range (no validator can match): the whole file.
+        for (String range : new String[] {"bytes=0-1,5-6", "bytes=5-2", "chars=0-3"}) {
+            byte[] body = owner(Mode.TEST).header("Range", range).get(path, task, fileId).then().statusCode(200)
+                    .header("Content-Length", "20").extract().asByteArray();
+            assertThat(body).as(range).isEqualTo(bytes);
+        }
+        owner(Mode.TEST).header("Range", "bytes=2-5").header("If-Range", "\"x\"").get(path, task, fileId)
+                .then().statusCode(200).header("Content-Length", "20");
+        // Someone else's file is not found, range or not.
+        owner(Mode.LIVE).header("Range", "bytes=2-5").get(path, task, fileId).then().statusCode(404);
+    }
+
+    private void assertRange(String fileId, String range, String contentRange, String expected) {
+        String body = owner(Mode.TEST).header("Range", range)
+                .get("/internal/tasks/{task}/deliverables/{file}/content", task, fileId)
+                .then().statusCode(206)
+                .header("Content-Range", contentRange)
+                .header("Content-Length", String.valueOf(expected.length()))
+                .header("Accept-Ranges", "bytes")
+                .header("Content-Disposition", containsString("digits.txt"))
+                .extract().asString();
+        assertThat(body).as(range).isEqualTo(expected);
+    }
+
+    /** Puts the bytes in storage, projects the event, and waits until the file can be read; its id. */
+    private String stored(EventEnvelope<DeliverableCreated> event, byte[] bytes) throws Exception {
+        MinioClient s3 = MinioClient.builder().endpoint(storage.endpoint()).region(storage.region())
+                .credentials(storage.accessKey(), storage.secretKey()).build();
+        if (!s3.bucketExists(BucketExistsArgs.builder().bucket(storage.bucket()).build())) {
+            s3.makeBucket(MakeBucketArgs.builder().bucket(storage.bucket()).build());
+        }
+        s3.putObject(PutObjectArgs.builder().bucket(storage.bucket()).object(event.payload().objectKey())
+                .stream(new ByteArrayInputStream(bytes), bytes.length, -1).build());
+        send(event);
+        String fileId = event.payload().deliverableId();
+        await().atMost(WAIT).untilAsserted(() -> owner(Mode.TEST)
+                .get("/internal/tasks/{task}/deliverables/{file}/content", task, fileId)
+                .then().statusCode(200));
+        return fileId;
+    }
+
     private void send(EventEnvelope<DeliverableCreated> event) {
         connector.source("task-deliverable").send(EventJson.toJson(event));
     }

@@ -1,44 +1,32 @@
 package com.miteos.deliverables.rest;
 
-import com.miteos.deliverables.repository.StoredDeliverable;
-import com.miteos.deliverables.service.ContentDisposition;
 import com.miteos.deliverables.service.DeliverableService;
-import com.miteos.deliverables.storage.DeliverableStorage;
 import com.miteos.model.task.Mode;
 import com.miteos.model.view.DeliverableView;
 import com.miteos.model.view.InternalHeaders;
-import io.quarkus.vertx.VertxContextSupport;
-import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
 
-import java.io.InputStream;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * The internal deliverable API the gateway calls. Every request names its owner in
- * {@link InternalHeaders}; files of anybody else are not found.
+ * {@link InternalHeaders}; files of anybody else are not found. A file's content is served by
+ * {@link DeliverableContentRoute}.
  */
 @Path("/internal/tasks/{taskId}/deliverables")
 public class InternalDeliverableResource {
 
     private final DeliverableService deliverables;
-    private final DeliverableStorage storage;
 
-    public InternalDeliverableResource(DeliverableService deliverables, DeliverableStorage storage) {
+    public InternalDeliverableResource(DeliverableService deliverables) {
         this.deliverables = deliverables;
-        this.storage = storage;
     }
 
     @GET
@@ -47,54 +35,6 @@ public class InternalDeliverableResource {
             @HeaderParam(InternalHeaders.ACCOUNT_ID) String accountId,
             @HeaderParam(InternalHeaders.MODE) String mode) {
         return deliverables.list(required(accountId), mode(mode), taskId);
-    }
-
-    /**
-     * The file's bytes, streamed from object storage in small chunks on a worker thread, so
-     * memory does not grow with the file's size.
-     */
-    @GET
-    @Path("/{fileId}/content")
-    @Blocking
-    public Response content(@PathParam("taskId") String taskId, @PathParam("fileId") String fileId,
-            @HeaderParam(InternalHeaders.ACCOUNT_ID) String accountId,
-            @HeaderParam(InternalHeaders.MODE) String mode) {
-        String owner = required(accountId);
-        Mode ownerMode = mode(mode);
-        StoredDeliverable file = awaitOnVertxContext(() -> deliverables.find(owner, ownerMode, taskId, fileId));
-        if (file == null) {
-            throw new NotFoundException();
-        }
-        StreamingOutput body = out -> {
-            try (InputStream in = storage.open(file.objectKey())) {
-                in.transferTo(out);
-            } catch (java.io.IOException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new java.io.IOException("cannot read " + file.id() + " from object storage", e);
-            }
-        };
-        return Response.ok(body, file.contentType())
-                .header(HttpHeaders.CONTENT_LENGTH, file.sizeBytes())
-                .header("Content-Disposition", ContentDisposition.attachment(file.name()))
-                .header("X-Content-Type-Options", "nosniff")
-                // Should a browser render it anyway, an agent-written page runs with no origin and no scripts.
-                .header("Content-Security-Policy", "default-src 'none'; sandbox")
-                .build();
-    }
-
-    /**
-     * Waits for a reactive read from this worker thread. Hibernate Reactive runs only on a Vert.x
-     * context, which a worker thread does not have: the read is subscribed on one, and awaited here.
-     */
-    private static <T> T awaitOnVertxContext(Supplier<Uni<T>> read) {
-        try {
-            return VertxContextSupport.subscribeAndAwait(read);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException("reading the deliverable failed", e);
-        }
     }
 
     private static String required(String accountId) {

@@ -1,22 +1,20 @@
 package com.miteos.deliverables.storage;
 
 import com.miteos.deliverables.config.StorageConfig;
-import io.minio.GetObjectArgs;
 import io.minio.GetPresignedObjectUrlArgs;
 import io.minio.MinioClient;
 import io.minio.http.Method;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.io.InputStream;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reads deliverables from object storage and signs download URLs for them.
+ * Signs URLs for deliverables in object storage: reads for this service, downloads for clients.
  *
- * <p>Two clients: one for the internal endpoint this service reads from, and one that only
- * signs, for the public endpoint clients download from. Signing is local computation; with
+ * <p>Two clients, both only signing: one for the internal endpoint this service reads from, and
+ * one for the public endpoint clients download from. Signing is local computation; with
  * the region configured the MinIO SDK makes no network call for it. Built at start
  * ({@code @Startup}): a MinIO client loads the JDK's trust roots when it is built, which takes
  * seconds on a busy machine and must not happen on an event loop at the first request.
@@ -35,9 +33,18 @@ public class DeliverableStorage {
         this.signer = client(config.publicEndpoint());
     }
 
-    /** Opens an object for streaming; the caller closes the stream. Blocking. */
-    public InputStream open(String objectKey) throws Exception {
-        return reader.getObject(GetObjectArgs.builder().bucket(config.bucket()).object(objectKey).build());
+    /**
+     * A presigned GET of the object on the internal endpoint, valid for a minute, for this
+     * service's own streaming reads ({@code DeliverableContentRoute}); a {@code Range} header may
+     * be added to it. Signing is local computation.
+     */
+    public String internalReadUrl(String objectKey) throws Exception {
+        return reader.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
+                .method(Method.GET)
+                .bucket(config.bucket())
+                .object(objectKey)
+                .expiry(60, TimeUnit.SECONDS)
+                .build());
     }
 
     /**
