@@ -21,6 +21,15 @@ public interface GatewayConfig {
 
     Submissions submissions();
 
+    Bench bench();
+
+    /** Switches for the benchmark harness ({@code bench/run}); all off in production. */
+    interface Bench {
+        /** Whether {@code /bench/bare}, the harness's no-work baseline, exists. */
+        @WithDefault("false")
+        boolean bareEndpoint();
+    }
+
     interface Limits {
         /** Unfinished tasks one account may have in one mode; 0 turns the limit off. */
         @WithDefault("100")
