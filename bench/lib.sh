@@ -81,6 +81,16 @@ jfr_stop() {
   jcmd "$(<.miteos/pids/api-gateway.pid)" JFR.stop name=bench >/dev/null
 }
 
+# restart_component NAME: ./miteos restart NAME, tried three times (a loaded machine can miss a start-up timeout).
+restart_component() {
+  local attempt
+  for attempt in 1 2 3; do
+    ./miteos restart "$1" >&2 && return 0
+    echo "# ./miteos restart $1 failed (attempt $attempt, load $(load_note))" >&2
+  done
+  return 1
+}
+
 # load_note: the machine's load average (1 min) now, for every figure on a shared machine.
 load_note() { cut -d' ' -f1 /proc/loadavg; }
 
@@ -93,9 +103,9 @@ wrk_max() {
   for h in "$@"; do headers+=(-H "$h"); done
   local body=''
   [[ $method != POST ]] || body="$BENCH_TMP/body.json"
-  WRK_METHOD=$method WRK_BODY_FILE=$body wrk -t2 -c"$BENCH_CONNECTIONS" -d"${BENCH_WARMUP}s" \
+  WRK_METHOD=$method WRK_BODY_FILE=$body wrk -t2 -c"$BENCH_CONNECTIONS" -d"${BENCH_WARMUP}s" --timeout 10s \
     -s "$BENCH_TMP/wrk.lua" "${headers[@]}" "$url" >/dev/null 2>&1 || true
-  out=$(WRK_METHOD=$method WRK_BODY_FILE=$body wrk -t2 -c"$BENCH_CONNECTIONS" -d"${BENCH_SECONDS}s" --latency \
+  out=$(WRK_METHOD=$method WRK_BODY_FILE=$body wrk -t2 -c"$BENCH_CONNECTIONS" -d"${BENCH_SECONDS}s" --latency --timeout 10s \
     -s "$BENCH_TMP/wrk.lua" "${headers[@]}" "$url" 2>&1)
   printf '# wrk %s %s (load %s)\n%s\n' "$method" "$url" "$(load_note)" "$out" >&2
   awk '
