@@ -6,7 +6,39 @@
 #   warm  - the same clone after ./miteos down (nothing to build);
 #   again - ./miteos up while everything is healthy (must change nothing).
 # Run it with nothing of ours listening on the Miteos ports. It leaves nothing running.
+#
+#   bench/startup.sh --ready   P6 of issue 12, on this checkout as it is (nothing cloned or downloaded):
+#                              each service stopped and started again alone while the rest of the stack
+#                              runs, its time from launch to healthy (target <= 3 s) and its resident
+#                              memory after 10 s idle (target <= 200 MiB), as table rows (bench/lib.sh).
+#                              Uses bench/run's stack, or starts one and stops it at the end.
 set -euo pipefail
+
+if [[ ${1:-} == --ready ]]; then
+  cd "$(dirname "${BASH_SOURCE[0]}")/.."
+  # shellcheck source=../deploy/env.sh
+  source deploy/env.sh
+  # shellcheck source=lib.sh
+  source bench/lib.sh
+  trap bench_cleanup EXIT
+  bench_stack
+  services=(api-gateway task-service agent-orchestrator deliverable-service)
+  declare -A ready=()
+  for s in "${services[@]}"; do
+    ./miteos stop "$s" >/dev/null
+    out=$(./miteos restart "$s" 2>&1)
+    printf '# ./miteos restart %s (load %s)\n%s\n' "$s" "$(load_note)" "$out" >&2
+    ready[$s]=$(sed -n 's/.*ready (\([0-9.]*\)s).*/\1/p' <<<"$out" | tail -1)
+  done
+  sleep 10
+  for s in "${services[@]}"; do
+    rss=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$(<".miteos/pids/$s.pid")/status")
+    row P6 "$s ready when started alone (launch to healthy; load $(load_note))" "${ready[$s]:-?} s" "—" "—" \
+      "≤ 3 s" "$(met "${ready[$s]:-999}" '<=' 3)"
+    row P6 "$s idle RSS (10 s after its start)" "$rss MiB" "—" "—" "≤ 200 MiB" "$(met "$rss" '<=' 200)"
+  done
+  exit 0
+fi
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 work="$(mktemp -d)"

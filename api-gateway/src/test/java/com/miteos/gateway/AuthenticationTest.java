@@ -2,6 +2,8 @@ package com.miteos.gateway;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import static com.miteos.gateway.ApiTestSupport.ADMIN_TOKEN;
@@ -13,6 +15,9 @@ import static org.hamcrest.Matchers.startsWith;
 
 @QuarkusTest
 class AuthenticationTest {
+
+    @Inject
+    Pool pool;
 
     @Test
     void adminCreatesAnAccountAndKeysOfBothModes() {
@@ -41,6 +46,23 @@ class AuthenticationTest {
         given().auth().oauth2(ADMIN_TOKEN).contentType(ContentType.JSON).body("{\"mode\":\"test\"}")
                 .post("/admin/v1/accounts/{id}/keys", "acct_nope").then().statusCode(404);
         given().auth().oauth2(ADMIN_TOKEN).delete("/admin/v1/keys/{id}", "key_nope").then().statusCode(404);
+    }
+
+    @Test
+    void aKeyRevokedByAnotherReplicaIsRefusedSoonAfter() {
+        String account = ApiTestSupport.newAccount();
+        var key = given().auth().oauth2(ADMIN_TOKEN).contentType(ContentType.JSON).body("{\"mode\":\"test\"}")
+                .post("/admin/v1/accounts/{id}/keys", account).then().statusCode(201).extract();
+        String token = key.path("token");
+        given().auth().oauth2(token).get("/v1/tasks/{id}", "task_nope").then().statusCode(404);
+
+        // Revoked in the shared database, as another gateway replica does: this one was not told.
+        pool.preparedQuery("UPDATE api_keys SET revoked_at = now() WHERE id = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(key.<String>path("id"))).await().indefinitely();
+
+        // It remembers a key it found for 0.5 s; bounded loosely here, the machine may be slow.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+                given().auth().oauth2(token).get("/v1/tasks/{id}", "task_nope").then().statusCode(401));
     }
 
     @Test

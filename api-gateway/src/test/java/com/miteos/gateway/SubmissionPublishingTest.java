@@ -5,6 +5,7 @@ import com.miteos.gateway.domain.Caller;
 import com.miteos.gateway.messaging.TaskCommandPublisher;
 import com.miteos.gateway.repository.TaskSubmission;
 import com.miteos.gateway.repository.SubmissionOutbox;
+import com.miteos.gateway.service.ProjectionMarker;
 import com.miteos.model.event.EventEnvelope;
 import com.miteos.model.event.EventJson;
 import com.miteos.model.event.EventPayload;
@@ -33,6 +34,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,14 +42,17 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.when;
 
 /**
- * A task the gateway answered for always reaches {@code task.created}: the POST stamps its
- * submission published once the broker has it, and one left unpublished (a refused record, a
- * gateway that died after storing it) is published by an Idempotency-Key retry or by the relay.
+ * A task the gateway answered for always reaches {@code task.created}: the POST is answered once
+ * its submission is stored and publishes it right after, stamping it published once the broker has
+ * it; one left unpublished (a refused record, a broker away, a gateway that died after storing it)
+ * is published by an Idempotency-Key retry or by the relay. Published submissions are marked
+ * projected once the read model shows them.
  * Each test looks only at its own account's submissions and records; none leaves a submission
  * unpublished or unprojected, so the relay neither publishes nor reads the (mocked) read model
  * behind another test's back: a call into a mock while a test stubs it can take that stubbing.
@@ -80,6 +85,7 @@ class SubmissionPublishingTest {
     void setUp() {
         account = ApiTestSupport.newAccount();
         when(readModel.find(any(Caller.class), anyString(), any(Duration.class))).thenReturn(Uni.createFrom().nullItem());
+        when(readModel.shown(anyList())).thenReturn(Uni.createFrom().item(List.of()));
     }
 
     @AfterEach
@@ -89,25 +95,31 @@ class SubmissionPublishingTest {
                 .execute(Tuple.of(account)).await().atMost(DB_WAIT);
     }
 
+    @Inject
+    ProjectionMarker marker;
+
     @Test
     void aCreatedTaskIsMarkedPublishedOnceTheBrokerHasIt() {
         String id = as(ApiTestSupport.newToken(account, "test")).body("{\"prompt\":\"publish me\"}")
                 .post("/v1/tasks").then().statusCode(201).extract().path("id");
 
+        await().atMost(DB_WAIT).until(() -> publishedAt(id) != null);
         assertThat(createdEvents(id)).singleElement()
                 .satisfies(event -> assertThat(event.eventId()).isEqualTo(eventIdOf(id)));
         assertThat(publishedAt(id)).isNotNull().isAfterOrEqualTo(createdAt(id));
     }
 
     @Test
-    void aRetryOfARefusedSubmissionPublishesItAndAnswersTheOriginal() {
+    void aSubmissionTheBrokerRefusesIsStillAcceptedAndARetryPublishesIt() {
         doReturn(Uni.createFrom().failure(new IllegalStateException("broker away")))
                 .doCallRealMethod().when(publisher).taskCreated(any());
         RequestSpecification retry = as(ApiTestSupport.newToken(account, "test"))
                 .header("Idempotency-Key", "refused-1").body("{\"prompt\":\"keep me\"}");
 
-        retry.post("/v1/tasks").then().statusCode(503).contentType("application/problem+json");
-        String id = onlySubmissionOf(account);
+        // Stored is durable: the broker's refusal does not fail (or hold) the POST.
+        String id = retry.post("/v1/tasks").then().statusCode(201)
+                .body("status", equalTo("pending")).extract().path("id");
+        assertThat(onlySubmissionOf(account)).isEqualTo(id);
         assertThat(publishedAt(id)).isNull();
         assertThat(createdEvents(id)).isEmpty();
 
@@ -117,9 +129,9 @@ class SubmissionPublishingTest {
                 .body("id", equalTo(id))
                 .body("status", equalTo("pending"))
                 .body("prompt", equalTo("keep me"));
+        await().atMost(DB_WAIT).until(() -> publishedAt(id) != null);
         assertThat(createdEvents(id)).singleElement()
                 .satisfies(event -> assertThat(((TaskCreated) event.payload()).prompt()).isEqualTo("keep me"));
-        assertThat(publishedAt(id)).isNotNull();
 
         retry.post("/v1/tasks").then().statusCode(201).header("Idempotent-Replayed", "true").body("id", equalTo(id));
         assertThat(createdEvents(id)).as("a published submission is not published again").hasSize(1);
@@ -154,6 +166,33 @@ class SubmissionPublishingTest {
         assertThat(createdEvents(recent.taskId())).isEmpty();
     }
 
+    @Test
+    void publishedSubmissionsAreMarkedProjectedOnceTheReadModelShowsThem() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        TaskSubmission shown = submission(now);
+        TaskSubmission notYet = submission(now);
+        TaskSubmission unpublished = submission(now);
+        for (TaskSubmission s : List.of(shown, notYet, unpublished)) {
+            submissions.insert(s).await().atMost(DB_WAIT);
+        }
+        submissions.markPublished(shown.taskId()).await().atMost(DB_WAIT);
+        submissions.markPublished(notYet.taskId()).await().atMost(DB_WAIT);
+        List<List<String>> asked = new CopyOnWriteArrayList<>();
+        when(readModel.shown(anyList())).thenAnswer(call -> {
+            List<String> ids = call.getArgument(0);
+            asked.add(ids);
+            return Uni.createFrom().item(ids.contains(shown.taskId()) ? List.of(shown.taskId()) : List.of());
+        });
+
+        marker.pass().await().atMost(DB_WAIT);
+
+        assertThat(projectedAt(shown.taskId())).isNotNull();
+        assertThat(projectedAt(notYet.taskId())).isNull();
+        assertThat(projectedAt(unpublished.taskId())).isNull();
+        assertThat(asked).anySatisfy(ids -> assertThat(ids).contains(shown.taskId(), notYet.taskId())
+                .doesNotContain(unpublished.taskId()));
+    }
+
     private TaskSubmission submission(Instant createdAt) {
         return new TaskSubmission(Ids.newId(IdPrefix.TASK), account, Mode.LIVE.value(), null, "0".repeat(64),
                 "stored, then the gateway died", new TaskConfig(2, 80, false, null, null), createdAt, null);
@@ -179,6 +218,10 @@ class SubmissionPublishingTest {
 
     private Instant publishedAt(String taskId) {
         return timestamp(taskId, "published_at");
+    }
+
+    private Instant projectedAt(String taskId) {
+        return timestamp(taskId, "projected_at");
     }
 
     private Instant createdAt(String taskId) {

@@ -7,6 +7,8 @@ import com.miteos.model.event.EventJson;
 import com.miteos.model.event.EventPayload;
 import com.miteos.model.event.TaskCreated;
 import com.miteos.model.task.TaskStatus;
+import com.miteos.model.view.TaskPage;
+import com.miteos.model.view.TaskSummary;
 import com.miteos.model.view.TaskView;
 import io.quarkus.test.InjectMock;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,6 +37,7 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.nullValue;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.when;
@@ -98,6 +101,33 @@ class TaskApiTest {
 
         as(liveToken).get("/v1/tasks/{id}", id).then().statusCode(200)
                 .body("id", equalTo(id)).body("status", equalTo("pending"));
+    }
+
+    @Test
+    void aListRightAfterThePostShowsTheTaskBeforeTheReadModelDoes() {
+        when(readModel.list(any(Caller.class), any(), anyInt(), anyInt()))
+                .thenReturn(Uni.createFrom().item(new TaskPage(List.of(), 0, 20, 0)));
+
+        String id = as(testToken).body("{\"prompt\":\"list me\"}").post("/v1/tasks")
+                .then().statusCode(201).extract().path("id");
+
+        as(testToken).get("/v1/tasks").then().statusCode(200)
+                .body("total", equalTo(1))
+                .body("tasks", hasSize(1))
+                .body("tasks[0].id", equalTo(id))
+                .body("tasks[0].status", equalTo("pending"))
+                .body("tasks[0].prompt", equalTo("list me"));
+        as(testToken).get("/v1/tasks?status=pending").then().statusCode(200).body("tasks[0].id", equalTo(id));
+        as(testToken).get("/v1/tasks?status=running").then().statusCode(200).body("total", equalTo(0));
+        as(liveToken).get("/v1/tasks").then().statusCode(200).body("total", equalTo(0));
+
+        // The read model shows it now (the marker has not marked it yet): it is shown once, as the read model has it.
+        when(readModel.list(any(Caller.class), any(), anyInt(), anyInt())).thenReturn(Uni.createFrom().item(
+                new TaskPage(List.of(new TaskSummary(id, TaskStatus.RUNNING, "list me", Instant.now())), 1, 20, 0)));
+        as(testToken).get("/v1/tasks").then().statusCode(200)
+                .body("total", equalTo(1))
+                .body("tasks", hasSize(1))
+                .body("tasks[0].status", equalTo("running"));
     }
 
     @Test

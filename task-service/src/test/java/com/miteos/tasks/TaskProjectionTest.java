@@ -39,6 +39,7 @@ import java.util.function.Consumer;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -234,6 +235,25 @@ class TaskProjectionTest {
                 owner(Mode.LIVE).get("/internal/tasks/{id}", otherMode).then().statusCode(200));
 
         owner(Mode.TEST).get("/internal/tasks/active-count").then().statusCode(200).body("active", equalTo(2));
+    }
+
+    @Test
+    void shownAnswersWhichOfManyTasksAreProjected() {
+        String created = Ids.newId(IdPrefix.TASK);
+        String statusOnly = Ids.newId(IdPrefix.TASK);
+        String unknown = Ids.newId(IdPrefix.TASK);
+        send(created(created, Mode.LIVE, "projected"));
+        EventEnvelope<TaskStatusChanged> early = status(statusOnly, 2, TaskStatus.RUNNING, "0.001", 0, null);
+        send(early);
+        awaitConsumed(early);
+        await().atMost(WAIT).untilAsserted(() ->
+                owner(Mode.LIVE).get("/internal/tasks/{id}", created).then().statusCode(200));
+
+        given().contentType("application/json").body(List.of(created, statusOnly, unknown))
+                .post("/internal/tasks/shown")
+                .then().statusCode(200).body("$", contains(created));
+        given().contentType("application/json").body(List.of()).post("/internal/tasks/shown")
+                .then().statusCode(200).body("$", hasSize(0));
     }
 
     @Test

@@ -44,6 +44,11 @@ public class TaskReadModel {
                 .onFailure().transform(e -> unavailable("task-service", e));
     }
 
+    /** Which of these tasks (of any owner) the read model shows; a failure if it cannot say. */
+    public Uni<List<String>> shown(List<String> taskIds) {
+        return tasks.shown(taskIds);
+    }
+
     public Uni<List<DeliverableView>> deliverables(Caller caller, String taskId) {
         return deliverables.list(taskId, caller.accountId(), caller.mode().value())
                 .onFailure().transform(e -> unavailable("deliverable-service", e));

@@ -13,13 +13,20 @@ public interface GatewayConfig {
 
     Admin admin();
 
-    Tasks tasks();
-
     RateLimit rateLimit();
 
     Limits limits();
 
     Submissions submissions();
+
+    Bench bench();
+
+    /** Switches for the benchmark harness ({@code bench/run}); all off in production. */
+    interface Bench {
+        /** Whether {@code /bench/bare}, the harness's no-work baseline, exists. */
+        @WithDefault("false")
+        boolean bareEndpoint();
+    }
 
     interface Limits {
         /** Unfinished tasks one account may have in one mode; 0 turns the limit off. */
@@ -38,11 +45,6 @@ public interface GatewayConfig {
         boolean allowRemote();
     }
 
-    interface Tasks {
-        /** How long {@code POST /v1/tasks} waits for the read model to show a new task. */
-        Duration projectionWait();
-    }
-
     /** The relay that publishes accepted tasks whose {@code task.created} the broker has not acknowledged. */
     interface Submissions {
         /** How often the relay looks for unpublished submissions. */
@@ -50,6 +52,9 @@ public interface GatewayConfig {
 
         /** How old an unpublished submission must be before the relay takes it over from its POST. */
         Duration relayGrace();
+
+        /** How often the read model is asked which accepted tasks it shows by now ({@code ProjectionMarker}). */
+        Duration projectionCheckInterval();
     }
 
     /** The per-API-key token bucket; either value 0 turns rate limiting off. */

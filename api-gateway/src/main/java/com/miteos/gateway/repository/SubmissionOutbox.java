@@ -53,30 +53,38 @@ public class SubmissionOutbox {
     }
 
     /**
-     * Stores a submission as {@link #insert(TaskSubmission)} does, if {@code room} lets it: in one transaction that
-     * first takes a lock of the owner's account and mode ({@code pg_advisory_xact_lock}), so the
-     * admissions of one account and mode, by every gateway replica, happen one after the other. Under
-     * the lock, an idempotency key already used answers false at once; otherwise {@code room} is given
-     * the owner's submissions in this mode not yet seen in the read model ({@code projected_at} unset)
-     * and fails to refuse the submission, which is then not stored. The lock is held until the
-     * submission is committed, so the next admission counts it.
+     * Stores a submission as {@link #insert(TaskSubmission)} does, if {@code room} lets it: in one
+     * transaction that asks {@code elsewhere} first (the read model's count, a remote call made before
+     * any lock is taken), then takes a lock of the owner's account and mode
+     * ({@code pg_advisory_xact_lock}), so the admissions of one account and mode, by every gateway
+     * replica, happen one after the other. Under the lock, an idempotency key already used answers
+     * false at once; otherwise {@code room} is given {@code elsewhere}'s count plus the owner's
+     * submissions in this mode that the read model was not seen to show ({@code projected_at} unset)
+     * or was seen to show only since this transaction began (the read model may not have counted
+     * those when it was asked), and fails to refuse the submission, which is then not stored. The
+     * lock is held until the submission is committed, so the next admission counts it.
      */
-    public Uni<Boolean> insertIfRoom(TaskSubmission s, Function<Long, Uni<Void>> room) {
-        return pool.withTransaction(tx -> tx
-                .preparedQuery("SELECT 1 FROM pg_advisory_xact_lock(hashtextextended($1, 0))")
-                .execute(Tuple.of("task_submissions/" + s.accountId() + "/" + s.mode()))
-                .flatMap(locked -> s.idempotencyKey() == null ? Uni.createFrom().item(false)
-                        : tx.preparedQuery("SELECT 1 FROM task_submissions WHERE account_id = $1 AND mode = $2"
-                                        + " AND idempotency_key = $3")
-                                .execute(Tuple.of(s.accountId(), s.mode(), s.idempotencyKey()))
-                                .map(rows -> rows.size() > 0))
-                .flatMap(keyUsed -> keyUsed ? Uni.createFrom().item(false)
-                        : tx.preparedQuery("SELECT count(*) AS unprojected FROM task_submissions"
-                                        + " WHERE account_id = $1 AND mode = $2 AND projected_at IS NULL")
-                                .execute(Tuple.of(s.accountId(), s.mode()))
-                                .map(rows -> rows.iterator().next().getLong("unprojected"))
-                                .flatMap(unprojected -> room.apply(unprojected))
-                                .flatMap(ok -> insert(tx, s))));
+    public Uni<Boolean> insertIfRoom(TaskSubmission s, Uni<Long> elsewhere, Function<Long, Uni<Void>> room) {
+        // withTransaction has run BEGIN before it calls this: now() below is that moment, before elsewhere was asked.
+        return pool.withTransaction(tx -> elsewhere
+                .flatMap(counted -> tx.preparedQuery("SELECT 1 FROM pg_advisory_xact_lock(hashtextextended($1, 0))")
+                        .execute(Tuple.of("task_submissions/" + s.accountId() + "/" + s.mode()))
+                        .flatMap(locked -> s.idempotencyKey() == null ? Uni.createFrom().item(false)
+                                : tx.preparedQuery("SELECT 1 FROM task_submissions WHERE account_id = $1 AND mode = $2"
+                                                + " AND idempotency_key = $3")
+                                        .execute(Tuple.of(s.accountId(), s.mode(), s.idempotencyKey()))
+                                        .map(rows -> rows.size() > 0))
+                        .flatMap(keyUsed -> keyUsed ? Uni.createFrom().item(false)
+                                : tx.preparedQuery("""
+                                                SELECT (SELECT count(*) FROM task_submissions
+                                                         WHERE account_id = $1 AND mode = $2 AND projected_at IS NULL)
+                                                     + (SELECT count(*) FROM task_submissions
+                                                         WHERE account_id = $1 AND mode = $2 AND projected_at >= now())
+                                                       AS not_counted_elsewhere""")
+                                        .execute(Tuple.of(s.accountId(), s.mode()))
+                                        .map(rows -> rows.iterator().next().getLong("not_counted_elsewhere"))
+                                        .flatMap(here -> room.apply(here + counted))
+                                        .flatMap(ok -> insert(tx, s)))));
     }
 
     private Uni<Boolean> insert(SqlClient client, TaskSubmission s) {
@@ -98,11 +106,38 @@ public class SubmissionOutbox {
                 .replaceWithVoid();
     }
 
-    /** The oldest submissions, accepted before {@code acceptedBefore}, not yet seen in the read model. */
-    public Uni<List<TaskSubmission>> findUnprojected(Instant acceptedBefore, int limit) {
+    /**
+     * The ids of the oldest submissions, at most {@code limit}, that the broker has but the read model
+     * was not seen to show yet: those the marker asks the read model about.
+     */
+    public Uni<List<String>> findPublishedUnprojected(int limit) {
+        return pool.preparedQuery("SELECT task_id FROM task_submissions WHERE projected_at IS NULL"
+                        + " AND published_at IS NOT NULL ORDER BY created_at, task_id LIMIT $1")
+                .execute(Tuple.of(limit))
+                .map(rows -> {
+                    List<String> ids = new ArrayList<>(rows.size());
+                    rows.forEach(row -> ids.add(row.getString("task_id")));
+                    return ids;
+                });
+    }
+
+    /** Records that the read model shows these submissions' tasks, in one statement. */
+    public Uni<Void> markProjected(List<String> taskIds) {
+        return pool.preparedQuery("UPDATE task_submissions SET projected_at = now() WHERE task_id = ANY($1)"
+                        + " AND projected_at IS NULL")
+                .execute(Tuple.of(taskIds.toArray(String[]::new)))
+                .replaceWithVoid();
+    }
+
+    /**
+     * The owner's newest submissions, at most {@code limit}, that the read model may not show yet
+     * ({@code projected_at} unset), newest first: what a list shows before the read model does.
+     */
+    public Uni<List<TaskSubmission>> findUnprojected(String accountId, String mode, int limit) {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM task_submissions"
-                        + " WHERE projected_at IS NULL AND created_at < $1 ORDER BY created_at, task_id LIMIT $2")
-                .execute(Tuple.of(acceptedBefore.atOffset(ZoneOffset.UTC), limit))
+                        + " WHERE account_id = $1 AND mode = $2 AND projected_at IS NULL"
+                        + " ORDER BY created_at DESC, task_id DESC LIMIT $3")
+                .execute(Tuple.of(accountId, mode, limit))
                 .map(this::toSubmissions);
     }
 

@@ -19,10 +19,12 @@ public class AccountService {
 
     private final AccountRepository accounts;
     private final ApiKeyRepository keys;
+    private final ApiKeyAuthenticator authenticator;
 
-    public AccountService(AccountRepository accounts, ApiKeyRepository keys) {
+    public AccountService(AccountRepository accounts, ApiKeyRepository keys, ApiKeyAuthenticator authenticator) {
         this.accounts = accounts;
         this.keys = keys;
+        this.authenticator = authenticator;
     }
 
     public Uni<NewAccount> createAccount(String name) {
@@ -52,7 +54,8 @@ public class AccountService {
 
     public Uni<Void> revokeKey(String keyId) {
         return keys.revoke(keyId).flatMap(found -> found ? Uni.createFrom().voidItem()
-                : Uni.createFrom().failure(ApiProblem.notFound("Key " + keyId)));
+                : Uni.createFrom().failure(ApiProblem.notFound("Key " + keyId)))
+                .invoke(() -> authenticator.forget(keyId));
     }
 
     private static Instant now() {

@@ -21,13 +21,16 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  * account and mode ({@code pg_advisory_xact_lock}, {@link SubmissionOutbox#insertIfRoom}): every
  * replica's admissions for that account and mode happen one after the other, and each is stored
  * before the lock is released, so the next one counts it.</li>
- * <li>Under the lock, the unfinished tasks are those the gateway accepted but has not yet seen in
- * task-service's read model ({@code projected_at} unset), counted first, plus the read model's
- * own count of unfinished tasks, asked second. A submission is marked seen only after the read
- * model shows it, so in that order no task is missed: one projected in between is counted twice
- * (the cap errs by refusing early for a moment), never zero times.</li>
- * <li>A submission is marked seen when its POST finds it in the read model (the projection wait)
- * or, failing that, by the relay ({@link SubmissionRelay}) on its next pass after the grace.</li>
+ * <li>The read model's own count of unfinished tasks is asked first, inside the transaction but
+ * before the lock (so the remote call never holds up other admissions); under the lock, the
+ * gateway adds the submissions it has not yet seen in the read model ({@code projected_at} unset)
+ * and those it was seen to show only since the transaction began (by the database's clock, the
+ * same one that stamps them). A submission is marked seen only after the read model shows it, so
+ * no task is missed: one marked after the read model was asked is counted here; one projected
+ * before and marked after is counted twice (the cap errs by refusing early for a moment), never
+ * zero times.</li>
+ * <li>A submission is marked seen by the {@link ProjectionMarker}, which asks the read model a few
+ * times a second which accepted tasks it shows (one call for many), so a POST never waits for it.</li>
  * </ol>
  *
  * <p>When the read model cannot answer, the submissions it has not shown yet are still counted and
@@ -60,12 +63,12 @@ public class ActiveTaskLimit {
         if (maxActive <= 0) {
             return outbox.insert(submission);
         }
-        return outbox.insertIfRoom(submission, unprojected -> readModelCount(caller)
-                .flatMap(projected -> unprojected + projected < maxActive ? Uni.createFrom().voidItem()
-                        : Uni.createFrom().failure(new ApiProblem(429, "too-many-active-tasks",
-                                "Too many active tasks", "This account already has " + (unprojected + projected)
-                                + " unfinished tasks in this mode; at most " + maxActive
-                                + " may run at once. Wait for some to finish, or cancel some."))));
+        // Deferred: the read model must be asked only once the transaction has begun (SubmissionOutbox#insertIfRoom).
+        return outbox.insertIfRoom(submission, Uni.createFrom().deferred(() -> readModelCount(caller)), unfinished -> unfinished < maxActive
+                ? Uni.createFrom().voidItem()
+                : Uni.createFrom().failure(new ApiProblem(429, "too-many-active-tasks", "Too many active tasks",
+                        "This account already has " + unfinished + " unfinished tasks in this mode; at most "
+                                + maxActive + " may run at once. Wait for some to finish, or cancel some.")));
     }
 
     private Uni<Long> readModelCount(Caller caller) {

@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
 
 /**
  * Hands a stored submission's {@code task.created} to the broker and stamps it published once the
@@ -41,7 +42,16 @@ public class SubmissionDelivery {
 
     /** Completes once the broker has the submission's {@code task.created}; fails if it refused it. */
     public Uni<Void> deliver(TaskSubmission s) {
-        return Uni.createFrom().deferred(() -> inFlight.computeIfAbsent(s.taskId(), id -> publishUnlessPublished(s)
+        return share(s, () -> publishUnlessPublished(s));
+    }
+
+    /** As {@link #deliver}, for a submission stored just now: nobody can have published it yet, so no check. */
+    public Uni<Void> deliverNew(TaskSubmission s) {
+        return share(s, () -> publisher.taskCreated(event(s)).call(() -> markPublished(s)));
+    }
+
+    private Uni<Void> share(TaskSubmission s, Supplier<Uni<Void>> delivery) {
+        return Uni.createFrom().deferred(() -> inFlight.computeIfAbsent(s.taskId(), id -> delivery.get()
                 .onTermination().invoke(() -> inFlight.remove(id))
                 .memoize().indefinitely()));
     }

@@ -1,11 +1,8 @@
 package com.miteos.gateway.service;
 
-import com.miteos.gateway.client.TaskReadModel;
 import com.miteos.gateway.config.GatewayConfig;
-import com.miteos.gateway.domain.Caller;
 import com.miteos.gateway.repository.TaskSubmission;
 import com.miteos.gateway.repository.SubmissionOutbox;
-import com.miteos.model.task.Mode;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -27,32 +24,27 @@ import java.time.Instant;
  *
  * <p>Every {@code relay-interval} it takes the oldest unpublished submissions, at most
  * {@link #BATCH}, that are older than {@code relay-grace} (a younger one is most likely still
- * being published by its POST), and publishes them one after the other. The first refusal ends
- * the pass, as the broker is most likely away; the next pass starts again from the oldest. Passes
+ * being published by its POST), and publishes them, up to {@link #CONCURRENCY} at a time, so a
+ * backlog left by a broker outage drains in a few passes once the broker is back. The first refusal
+ * ends the pass, as the broker is most likely away; the next pass starts again from the oldest. Passes
  * never overlap. A task published twice (by its POST and the relay, or by two gateway instances)
  * is harmless: its event id is the same, and consumers deduplicate by task and event id.
- *
- * <p>Each pass then marks, in the same way, the submissions older than the grace that the read
- * model shows by now though their POST did not see it (its projection wait ran out): until then the
- * active-task cap ({@link ActiveTaskLimit}) counts them both as submissions and in the read model.
  */
 @ApplicationScoped
 public class SubmissionRelay {
 
     private static final int BATCH = 100;
+    private static final int CONCURRENCY = 16;
 
     private final SubmissionOutbox outbox;
     private final SubmissionDelivery delivery;
-    private final TaskReadModel readModel;
     private final Duration interval;
     private final Duration grace;
     private Cancellable ticker;
 
-    public SubmissionRelay(SubmissionOutbox outbox, SubmissionDelivery delivery, TaskReadModel readModel,
-            GatewayConfig config) {
+    public SubmissionRelay(SubmissionOutbox outbox, SubmissionDelivery delivery, GatewayConfig config) {
         this.outbox = outbox;
         this.delivery = delivery;
-        this.readModel = readModel;
         this.interval = config.submissions().relayInterval();
         this.grace = config.submissions().relayGrace();
     }
@@ -60,7 +52,7 @@ public class SubmissionRelay {
     void start(@Observes StartupEvent startup) {
         ticker = Multi.createFrom().ticks().every(interval)
                 .onOverflow().drop()
-                .onItem().transformToUniAndConcatenate(tick -> relayPass().call(this::projectionPass))
+                .onItem().transformToUniAndConcatenate(tick -> relayPass())
                 .subscribe().with(pass -> { }, failure -> Log.error("submission relay stopped", failure));
     }
 
@@ -76,23 +68,9 @@ public class SubmissionRelay {
                 .onFailure().invoke(e -> Log.warnf("submission relay: unpublished submissions unreadable: %s",
                         e.toString()))
                 .onItem().transformToMulti(unpublished -> Multi.createFrom().iterable(unpublished))
-                .onItem().transformToUniAndConcatenate(this::relay)
+                .onItem().transformToUni(this::relay).merge(CONCURRENCY)
                 .collect().last()
                 .replaceWithVoid()
-                .onFailure().recoverWithNull();
-    }
-
-    /** Marks the submissions the read model shows by now; the first failure ends the pass. It never fails. */
-    private Uni<Void> projectionPass() {
-        return outbox.findUnprojected(Instant.now().minus(grace), BATCH)
-                .onItem().transformToMulti(unprojected -> Multi.createFrom().iterable(unprojected))
-                .onItem().transformToUniAndConcatenate(s -> readModel.find(
-                                new Caller(s.accountId(), Mode.of(s.mode()), null), s.taskId(), Duration.ZERO)
-                        .flatMap(task -> task == null ? Uni.createFrom().voidItem() : outbox.markProjected(s.taskId())))
-                .collect().last()
-                .replaceWithVoid()
-                .onFailure().invoke(e -> Log.warnf("submission relay: projections not checked, next pass retries: %s",
-                        e.toString()))
                 .onFailure().recoverWithNull();
     }
 

@@ -3,7 +3,6 @@ package com.miteos.gateway.service;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.miteos.gateway.client.TaskReadModel;
-import com.miteos.gateway.config.GatewayConfig;
 import com.miteos.gateway.domain.ApiProblem;
 import com.miteos.gateway.domain.Caller;
 import com.miteos.gateway.mapping.TaskRequestParser.NewTask;
@@ -20,6 +19,7 @@ import com.miteos.model.id.Ids;
 import com.miteos.model.task.TaskStatus;
 import com.miteos.model.view.DeliverableView;
 import com.miteos.model.view.TaskPage;
+import com.miteos.model.view.TaskSummary;
 import com.miteos.model.view.TaskView;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -36,13 +36,18 @@ import java.util.List;
 
 /**
  * The task use cases of the public API. Creating and cancelling publish commands to Kafka;
- * reading goes to the read models. A task the gateway accepted is readable at once: when the
- * read model has not caught up yet, the accepted submission answers for it. Creating stores the
- * submission before it publishes, so a submission whose publication fails is delivered later
- * ({@link SubmissionDelivery}) rather than lost.
+ * reading goes to the read models. Creating answers once the submission is stored (the outbox):
+ * its {@code task.created} is published right after, off the request, and one whose publication
+ * fails is delivered later ({@link SubmissionDelivery}, {@link SubmissionRelay}) rather than lost,
+ * so neither the broker nor the read model holds a POST. A task the gateway accepted is readable
+ * at once, without waiting: until the read model shows it, its submission answers for it by id,
+ * and a list adds it ({@link AcceptedTasksInList}).
  */
 @ApplicationScoped
 public class TaskService {
+
+    /** The most accepted-but-not-yet-projected tasks a list looks at (a backlog beyond it waits for the read model). */
+    private static final int MAX_ACCEPTED_IN_LIST = 1_000;
 
     private final TaskSubmissionRepository submissions;
     private final SubmissionOutbox outbox;
@@ -50,12 +55,10 @@ public class TaskService {
     private final TaskCommandPublisher publisher;
     private final TaskReadModel readModel;
     private final ObjectMapper json;
-    private final Duration projectionWait;
     private final ActiveTaskLimit activeTasks;
 
     public TaskService(TaskSubmissionRepository submissions, SubmissionOutbox outbox, SubmissionDelivery delivery,
-            TaskCommandPublisher publisher, TaskReadModel readModel, ObjectMapper json, GatewayConfig config,
-            ActiveTaskLimit activeTasks) {
+            TaskCommandPublisher publisher, TaskReadModel readModel, ObjectMapper json, ActiveTaskLimit activeTasks) {
         this.activeTasks = activeTasks;
         this.submissions = submissions;
         this.outbox = outbox;
@@ -63,7 +66,6 @@ public class TaskService {
         this.publisher = publisher;
         this.readModel = readModel;
         this.json = json;
-        this.projectionWait = config.tasks().projectionWait();
     }
 
     /** The outcome of a create: the task, and whether this call created it or replayed an earlier one. */
@@ -76,44 +78,28 @@ public class TaskService {
                 Instant.now().truncatedTo(ChronoUnit.SECONDS), null);
         // A replay is never refused for being over the limit: its task already exists.
         return activeTasks.admit(caller, submission).flatMap(inserted -> inserted
-                ? accept(caller, submission).map(task -> new Created(task, false))
+                ? Uni.createFrom().item(new Created(accepted(submission, true), false))
                 : replay(caller, submission));
     }
 
     /**
-     * Publishes a stored submission and answers it once the broker has it. When the broker refuses
-     * it, the submission stays stored, unpublished: the relay or a retry with its Idempotency-Key
-     * delivers it, so the 503 says the task may still run.
+     * A stored submission is durable: it is answered as accepted now, and its {@code task.created}
+     * is handed to the broker in the background. If the broker refuses it or is away, the submission
+     * stays unpublished and the relay (or a retry with its Idempotency-Key) delivers it later.
      */
-    private Uni<TaskView> accept(Caller caller, TaskSubmission s) {
-        return delivery.deliver(s)
-                .onFailure().invoke(e -> Log.errorf("task %s: the broker did not take task.created, it stays"
-                        + " queued for the relay: %s", s.taskId(), e.toString()))
-                .onFailure().transform(e -> ApiProblem.unavailable("Task " + s.taskId() + " was stored but could"
-                        + " not be queued right now; it will be queued as soon as possible. Retry with the same"
-                        + " Idempotency-Key, or read the task by its id, rather than submitting it again."))
-                .invoke(() -> Log.infof("task %s: accepted", s.taskId()))
-                // The answer is the task as accepted; waiting for the read model to show it first is
-                // what makes a GET or a list right after this response see the task. Once it does, the
-                // active-task cap counts it there rather than as a submission.
-                .flatMap(ignored -> readModel.find(caller, s.taskId(), projectionWait)
-                        .onFailure().recoverWithNull())
-                .call(projected -> projected == null ? Uni.createFrom().voidItem() : markProjected(s))
-                .map(projected -> pendingView(s));
-    }
-
-    /** A mark that fails leaves the task counted twice by the cap until the relay marks it. */
-    private Uni<Void> markProjected(TaskSubmission s) {
-        return outbox.markProjected(s.taskId())
-                .onFailure().invoke(e -> Log.warnf("task %s: projected but not marked projected: %s", s.taskId(),
-                        e.toString()))
-                .onFailure().recoverWithNull();
+    private TaskView accepted(TaskSubmission s, boolean fresh) {
+        Log.infof("task %s: accepted", s.taskId());
+        (fresh ? delivery.deliverNew(s) : delivery.deliver(s)).subscribe().with(
+                published -> { },
+                e -> Log.warnf("task %s: the broker did not take task.created yet, the relay will deliver it: %s",
+                        s.taskId(), e.toString()));
+        return pendingView(s);
     }
 
     /**
      * Same key again: the same body gets the original response back, a different body a 422. An
      * original the broker does not have yet (its publication failed, or is still under way) is
-     * published first, so that a replay too answers only for a task that cannot be lost.
+     * handed to the broker again, in the background as for a new one.
      */
     private Uni<Created> replay(Caller caller, TaskSubmission attempt) {
         return submissions.findByIdempotencyKey(caller, attempt.idempotencyKey()).flatMap(original -> {
@@ -122,9 +108,8 @@ public class TaskService {
                         "Idempotency key reused",
                         "This Idempotency-Key was already used with a different request body."));
             }
-            Uni<TaskView> answer = original.publishedAt() != null ? Uni.createFrom().item(pendingView(original))
-                    : accept(caller, original);
-            return answer.map(task -> new Created(task, true));
+            TaskView answer = original.publishedAt() != null ? pendingView(original) : accepted(original, false);
+            return Uni.createFrom().item(new Created(answer, true));
         });
     }
 
@@ -142,8 +127,24 @@ public class TaskService {
                 : submissions.find(caller, taskId).map(s -> s == null ? null : pendingView(s)));
     }
 
+    /**
+     * A page of the read model, with the caller's accepted tasks that it may not show yet first
+     * ({@link AcceptedTasksInList}; they are pending, so a filter on another status leaves them out).
+     */
     public Uni<TaskPage> list(Caller caller, TaskStatus status, int limit, int offset) {
-        return readModel.list(caller, status, limit, offset);
+        if (status != null && status != TaskStatus.PENDING) {
+            return readModel.list(caller, status, limit, offset);
+        }
+        Uni<List<TaskSummary>> accepted = outbox.findUnprojected(caller.accountId(), caller.mode().value(),
+                        (int) Math.min((long) offset + limit, MAX_ACCEPTED_IN_LIST))
+                .map(found -> found.stream().map(TaskService::pendingSummary).toList());
+        if (offset == 0) { // the read model's first page does not depend on them: ask both at once
+            return Uni.combine().all().unis(accepted, readModel.list(caller, status, limit, 0)).asTuple()
+                    .map(both -> AcceptedTasksInList.merge(both.getItem1(), both.getItem2(), 0, limit));
+        }
+        return accepted.flatMap(found -> readModel.list(caller, status, limit,
+                        AcceptedTasksInList.readModelOffset(offset, found.size()))
+                .map(page -> AcceptedTasksInList.merge(found, page, offset, limit)));
     }
 
     /**
@@ -205,6 +206,10 @@ public class TaskService {
 
     public Uni<List<DeliverableView>> deliverables(Caller caller, String taskId) {
         return get(caller, taskId).flatMap(task -> readModel.deliverables(caller, taskId));
+    }
+
+    private static TaskSummary pendingSummary(TaskSubmission s) {
+        return new TaskSummary(s.taskId(), TaskStatus.PENDING, s.prompt(), s.createdAt());
     }
 
     private static TaskView pendingView(TaskSubmission s) {

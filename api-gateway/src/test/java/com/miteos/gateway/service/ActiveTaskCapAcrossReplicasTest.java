@@ -166,5 +166,10 @@ class ActiveTaskCapAcrossReplicasTest {
         public Uni<TaskPage> list(String accountId, String mode, String status, int limit, int offset) {
             throw new UnsupportedOperationException();
         }
+
+        @Override
+        public Uni<List<String>> shown(List<String> ids) {
+            throw new UnsupportedOperationException();
+        }
     }
 }

@@ -41,6 +41,17 @@ public class TaskReadRepository {
         return count(ACTIVE, Tuple.of(owner.accountId(), owner.mode().value()));
     }
 
+    /** Which of these tasks are shown (their {@code task.created} has come), whoever owns them. */
+    public Uni<List<String>> shown(List<String> ids) {
+        return pool.preparedQuery("SELECT id FROM tasks WHERE id = ANY($1) AND prompt IS NOT NULL")
+                .execute(Tuple.of(ids.toArray(String[]::new)))
+                .map(rows -> {
+                    List<String> shown = new ArrayList<>(rows.size());
+                    rows.forEach(row -> shown.add(row.getString("id")));
+                    return shown;
+                });
+    }
+
     /** Newest first; {@code status} null means every status. */
     public Uni<TaskPage> list(Owner owner, TaskStatus status, int limit, int offset) {
         String filter = status == null ? OWNED : WITH_STATUS;

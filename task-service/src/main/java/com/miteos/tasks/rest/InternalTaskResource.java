@@ -10,10 +10,12 @@ import com.miteos.tasks.repository.TaskLookup;
 import com.miteos.tasks.repository.TaskReadRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -21,6 +23,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,6 +35,7 @@ import java.util.Map;
 public class InternalTaskResource {
 
     static final int MAX_WAIT_MS = 5_000;
+    static final int MAX_SHOWN_IDS = 1_000;
     private static final Duration POLL_EVERY = Duration.ofMillis(20);
 
     private final TaskLookup lookup;
@@ -63,6 +67,21 @@ public class InternalTaskResource {
     public Uni<Map<String, Long>> activeCount(@HeaderParam(InternalHeaders.ACCOUNT_ID) String accountId,
             @HeaderParam(InternalHeaders.MODE) String mode) {
         return tasks.countActive(owner(accountId, mode)).map(count -> Map.of("active", count));
+    }
+
+    /**
+     * Which of the given tasks the read model shows, many at once: how the gateway learns that the
+     * tasks it accepted are projected (its active-task cap then counts them here), in one call a few
+     * times a second rather than one per task. Only ids are answered, so no owner is named.
+     */
+    @POST
+    @Path("/shown")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<List<String>> shown(List<String> ids) {
+        if (ids == null || ids.size() > MAX_SHOWN_IDS) {
+            throw new BadRequestException("a JSON array of at most " + MAX_SHOWN_IDS + " task ids");
+        }
+        return ids.isEmpty() ? Uni.createFrom().item(List.of()) : tasks.shown(ids);
     }
 
     @GET
