@@ -1,5 +1,7 @@
 package com.miteos.gateway.rest;
 
+import io.smallrye.openapi.api.util.FilterUtil;
+import io.smallrye.openapi.api.util.UnusedSchemaFilter;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
@@ -17,6 +19,7 @@ import java.util.Map;
  * anything else, 429 from the rate limit, 500 and 503), and puts on every response the headers
  * the gateway sets on all of them: {@code X-Request-Id} ({@link RequestIds}) and, once the key is
  * known, {@code RateLimit-Limit} and {@code RateLimit-Remaining} ({@link RateLimitEnforcer}).
+ * Last, it drops the schemas nothing refers to.
  */
 public class PublicApiDocument implements OASFilter {
 
@@ -45,6 +48,9 @@ public class PublicApiDocument implements OASFilter {
             document.getComponents().getResponses().forEach((name, response) ->
                     addHeaders(response, !"Unauthorized".equals(name)));
         }
+        // The scanner also wrote schemas of the Java return types (TaskView, ...); with the content
+        // it put beside the referenced responses gone, nothing uses them any more.
+        FilterUtil.applyFilter(new UnusedSchemaFilter(), document);
     }
 
     private static void completeOperations(PathItem path) {
@@ -60,11 +66,13 @@ public class PublicApiDocument implements OASFilter {
 
     /**
      * Inline responses and response components get the headers; a reference gets them from its
-     * target, and keeps the target's description (the scanner puts a bare "OK" next to it).
+     * target, and keeps the target's description and content (the scanner puts a bare "OK" and the
+ * Java return type's schema next to it).
      */
     private static void addHeaders(APIResponse response, boolean rateLimited) {
         if (response.getRef() != null) {
             response.setDescription(null);
+            response.setContent(null);
             return;
         }
         response.addHeader(RequestIds.HEADER, OASFactory.createHeader().ref(RequestIds.HEADER));
