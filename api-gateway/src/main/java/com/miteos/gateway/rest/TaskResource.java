@@ -20,15 +20,25 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** {@code /v1/tasks}: the task endpoints of the public API reference. */
+/**
+ * {@code /v1/tasks}: the task endpoints of the public API reference. The OpenAPI annotations
+ * refer to the components of {@code META-INF/openapi.yaml}; PublicApiDocument adds the
+ * responses every operation shares (401, 429, 500, 503).
+ */
 @Path("/v1/tasks")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Tasks")
 public class TaskResource {
 
     static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
@@ -42,7 +52,16 @@ public class TaskResource {
     }
 
     @POST
-    public Uni<Response> create(String body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+    @Operation(operationId = "createTask", summary = "Create a task",
+            description = "Creates a task and dispatches agents to carry out its prompt. The answer comes at once, "
+                    + "with the task pending; agents work asynchronously.")
+    @APIResponse(responseCode = "201", ref = "TaskCreated")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "413", ref = "BodyTooLarge")
+    @APIResponse(responseCode = "422", ref = "IdempotencyKeyReused")
+    @APIResponse(responseCode = "429", ref = "TooManyRequestsOrTasks")
+    public Uni<Response> create(@RequestBody(ref = "CreateTask") String body,
+            @Parameter(ref = "IdempotencyKey") @HeaderParam("Idempotency-Key") String idempotencyKey) {
         checkIdempotencyKey(idempotencyKey);
         TaskRequestParser.NewTask request = TaskRequestParser.parse(JsonBody.object(body), caller.get().mode());
         return tasks.create(caller.get(), request, idempotencyKey)
@@ -54,8 +73,13 @@ public class TaskResource {
     }
 
     @GET
-    public Uni<TaskPage> list(@QueryParam("status") String status, @QueryParam("limit") String limit,
-            @QueryParam("offset") String offset) {
+    @Operation(operationId = "listTasks", summary = "List tasks",
+            description = "The caller's tasks in its mode, newest first, a page at a time.")
+    @APIResponse(responseCode = "200", ref = "TaskPage")
+    @APIResponse(responseCode = "400", ref = "InvalidQuery")
+    public Uni<TaskPage> list(@Parameter(ref = "Status") @QueryParam("status") String status,
+            @Parameter(ref = "Limit") @QueryParam("limit") String limit,
+            @Parameter(ref = "Offset") @QueryParam("offset") String offset) {
         List<FieldError> errors = new ArrayList<>();
         TaskStatus filter = null;
         if (status != null) {
@@ -74,33 +98,63 @@ public class TaskResource {
 
     @GET
     @Path("/{id}")
-    public Uni<TaskView> get(@PathParam("id") String id) {
+    @Operation(operationId = "getTask", summary = "Get a task",
+            description = "The task with its agents' statuses, its cost so far and how many deliverables it has.")
+    @APIResponse(responseCode = "200", ref = "Task")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    public Uni<TaskView> get(@Parameter(ref = "TaskId") @PathParam("id") String id) {
         return tasks.get(caller.get(), id);
     }
 
     @POST
     @Path("/{id}/cancel")
-    public Uni<Map<String, Boolean>> cancel(@PathParam("id") String id) {
+    @Operation(operationId = "cancelTask", summary = "Cancel a task",
+            description = "Stops an unfinished task for good: its agents stop, nothing more is charged, the "
+                    + "deliverables already produced stay. Cancelling a cancelled task succeeds again; a complete or "
+                    + "failed task cannot be cancelled.")
+    @APIResponse(responseCode = "200", ref = "Success")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "TaskFinished")
+    public Uni<Map<String, Boolean>> cancel(@Parameter(ref = "TaskId") @PathParam("id") String id) {
         return tasks.cancel(caller.get(), id).replaceWith(Map.of("success", true));
     }
 
     @POST
     @Path("/{id}/pause")
-    public Uni<Map<String, Boolean>> pause(@PathParam("id") String id) {
+    @Operation(operationId = "pauseTask", summary = "Pause a task",
+            description = "Pauses an unfinished task at its agents' next step. Pausing a paused task succeeds again.")
+    @APIResponse(responseCode = "200", ref = "Success")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "TaskFinished")
+    public Uni<Map<String, Boolean>> pause(@Parameter(ref = "TaskId") @PathParam("id") String id) {
         return tasks.pause(caller.get(), id).replaceWith(Map.of("success", true));
     }
 
     /** Resumes a paused task; an optional {@code {"message": "..."}} goes to its agents. */
     @POST
     @Path("/{id}/resume")
-    public Uni<Map<String, Boolean>> resume(@PathParam("id") String id, String body) {
+    @Operation(operationId = "resumeTask", summary = "Resume a paused task",
+            description = "Resumes a paused task and approves what it waits for (see its status_detail); the "
+                    + "optional message reaches its agents. Resuming a running task changes nothing.")
+    @APIResponse(responseCode = "200", ref = "Success")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "TaskFinished")
+    @APIResponse(responseCode = "413", ref = "BodyTooLarge")
+    public Uni<Map<String, Boolean>> resume(@Parameter(ref = "TaskId") @PathParam("id") String id,
+            @RequestBody(ref = "Resume") String body) {
         String message = body == null || body.isBlank() ? null : ResumeRequestParser.message(JsonBody.object(body));
         return tasks.resume(caller.get(), id, message).replaceWith(Map.of("success", true));
     }
 
     @GET
     @Path("/{id}/deliverables")
-    public Uni<List<DeliverableView>> deliverables(@PathParam("id") String id) {
+    @Tag(name = "Deliverables")
+    @Operation(operationId = "listDeliverables", summary = "List a task's deliverables",
+            description = "Every file the task produced so far, each with a pre-signed download_url.")
+    @APIResponse(responseCode = "200", ref = "Deliverables")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    public Uni<List<DeliverableView>> deliverables(@Parameter(ref = "TaskId") @PathParam("id") String id) {
         return tasks.deliverables(caller.get(), id);
     }
 
