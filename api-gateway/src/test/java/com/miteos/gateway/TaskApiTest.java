@@ -7,6 +7,7 @@ import com.miteos.model.event.EventJson;
 import com.miteos.model.event.EventPayload;
 import com.miteos.model.event.TaskCreated;
 import com.miteos.model.task.TaskStatus;
+import com.miteos.model.view.DeliverableView;
 import com.miteos.model.view.TaskPage;
 import com.miteos.model.view.TaskSummary;
 import com.miteos.model.view.TaskView;
@@ -273,6 +274,35 @@ class TaskApiTest {
         as(testToken).post("/v1/tasks/{id}/cancel", id).then().statusCode(409)
                 .contentType("application/problem+json").body("status", equalTo(409));
         assertThat(connector.sink("task-cancel").received()).isEmpty();
+    }
+
+    @Test
+    void aDeliverableListWaitsUntilItShowsEveryFileTheTaskCounts() {
+        String id = as(testToken).body("{\"prompt\":\"two files\"}").post("/v1/tasks").then().statusCode(201)
+                .extract().path("id");
+        when(readModel.find(any(Caller.class), eq(id), any(Duration.class))).thenReturn(Uni.createFrom().item(
+                new TaskView(id, TaskStatus.COMPLETE, "p", null, List.of(), 0.01, 2, null, null, null,
+                        Instant.now(), Instant.now())));
+        DeliverableView a = new DeliverableView("dlvr_a", "a.md", "text/markdown", 3, "http://x/a", Instant.now());
+        DeliverableView b = new DeliverableView("dlvr_b", "b.md", "text/markdown", 3, "http://x/b", Instant.now());
+        // deliverable-service lags behind task-service: nothing, then one file, then both.
+        when(readModel.deliverables(any(Caller.class), eq(id))).thenReturn(Uni.createFrom().item(List.of()),
+                Uni.createFrom().item(List.of(a)), Uni.createFrom().item(List.of(a, b)));
+
+        as(testToken).get("/v1/tasks/{id}/deliverables", id).then().statusCode(200)
+                .body("id", equalTo(List.of("dlvr_a", "dlvr_b")));
+    }
+
+    @Test
+    void aDeliverableListThatNeverCatchesUpIsAnsweredAsItIs() {
+        String id = as(testToken).body("{\"prompt\":\"lost file\"}").post("/v1/tasks").then().statusCode(201)
+                .extract().path("id");
+        when(readModel.find(any(Caller.class), eq(id), any(Duration.class))).thenReturn(Uni.createFrom().item(
+                new TaskView(id, TaskStatus.COMPLETE, "p", null, List.of(), 0.01, 1, null, null, null,
+                        Instant.now(), Instant.now())));
+        when(readModel.deliverables(any(Caller.class), eq(id))).thenReturn(Uni.createFrom().item(List.of()));
+
+        as(testToken).get("/v1/tasks/{id}/deliverables", id).then().statusCode(200).body("$", hasSize(0));
     }
 
     @Test

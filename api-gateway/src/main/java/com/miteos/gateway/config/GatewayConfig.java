@@ -19,7 +19,18 @@ public interface GatewayConfig {
 
     Submissions submissions();
 
+    Reads reads();
+
     Bench bench();
+
+    /** How reads that combine two read models wait for the slower one. */
+    interface Reads {
+        /**
+         * How long a deliverable list waits for deliverable-service to show as many files as the
+         * task counts ({@code deliverables_count}); after it, the list is answered as it is.
+         */
+        Duration deliverablesCatchUp();
+    }
 
     /** Switches for the benchmark harness ({@code bench/run}); all off in production. */
     interface Bench {

@@ -5,6 +5,7 @@ import com.miteos.gateway.domain.ApiProblem.FieldError;
 import com.miteos.gateway.mapping.JsonBody;
 import com.miteos.gateway.mapping.ResumeRequestParser;
 import com.miteos.gateway.mapping.TaskRequestParser;
+import com.miteos.gateway.service.DeliverableListing;
 import com.miteos.gateway.service.TaskService;
 import com.miteos.model.task.TaskStatus;
 import com.miteos.model.view.DeliverableView;
@@ -44,10 +45,12 @@ public class TaskResource {
     static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
     private final TaskService tasks;
+    private final DeliverableListing deliverables;
     private final CurrentCaller caller;
 
-    public TaskResource(TaskService tasks, CurrentCaller caller) {
+    public TaskResource(TaskService tasks, DeliverableListing deliverables, CurrentCaller caller) {
         this.tasks = tasks;
+        this.deliverables = deliverables;
         this.caller = caller;
     }
 
@@ -155,7 +158,7 @@ public class TaskResource {
     @APIResponse(responseCode = "200", ref = "Deliverables")
     @APIResponse(responseCode = "404", ref = "NotFound")
     public Uni<List<DeliverableView>> deliverables(@Parameter(ref = "TaskId") @PathParam("id") String id) {
-        return tasks.deliverables(caller.get(), id);
+        return deliverables.list(caller.get(), id);
     }
 
     private static int integer(String field, String value, int fallback, int min, int max, List<FieldError> errors) {

@@ -17,7 +17,6 @@ import com.miteos.model.event.TaskResumeRequested;
 import com.miteos.model.id.IdPrefix;
 import com.miteos.model.id.Ids;
 import com.miteos.model.task.TaskStatus;
-import com.miteos.model.view.DeliverableView;
 import com.miteos.model.view.TaskPage;
 import com.miteos.model.view.TaskSummary;
 import com.miteos.model.view.TaskView;
@@ -202,10 +201,6 @@ public class TaskService {
                 .onFailure().transform(e -> ApiProblem.unavailable("The " + what
                         + " request could not be recorded right now. Please retry."))
                 .invoke(() -> Log.infof("task %s: %s requested", taskId, what));
-    }
-
-    public Uni<List<DeliverableView>> deliverables(Caller caller, String taskId) {
-        return get(caller, taskId).flatMap(task -> readModel.deliverables(caller, taskId));
     }
 
     private static TaskSummary pendingSummary(TaskSubmission s) {
