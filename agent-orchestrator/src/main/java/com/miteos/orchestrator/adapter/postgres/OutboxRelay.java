@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Publishes outbox rows to Kafka in the order they were written, and marks them sent once the
  * broker acknowledged them (acks=all, idempotent producer). One relay at a time publishes: a
  * transaction-scoped advisory lock keeps the instances of a scaled-out orchestrator from
- * overtaking each other's rows.
+ * overtaking each other's rows, and an instance waits for it rather than skipping its turn.
  *
  * <p>Delivery is at least once: a crash between the acknowledgement and the commit publishes the
  * rows again, and consumers skip events they have seen (by event id). The relay runs when the
@@ -36,6 +36,8 @@ public class OutboxRelay implements EventOutbox {
 
     /** The advisory lock only the relay takes ("MITEOS" in ASCII). */
     static final long RELAY_LOCK = 0x4d4954454f53L;
+    /** The longest a relay waits for another instance's batch; past it, the timer tries again. */
+    static final Duration LOCK_WAIT = Duration.ofSeconds(10);
 
     private final Pool pool;
     private final MutinyEmitter<String> status;
@@ -89,12 +91,17 @@ public class OutboxRelay implements EventOutbox {
                 .map(rows -> rows.iterator().next().getBoolean("done"));
     }
 
-    /** Publishes one batch; answers how many rows were sent. */
+    /**
+     * Publishes one batch; answers how many rows were sent. An instance whose relay finds another
+     * publishing waits for it (at most {@link #LOCK_WAIT}) rather than giving up: the other's batch
+     * was read before this instance's rows were committed, so giving up would leave them for the
+     * next timer tick, up to a poll interval late.
+     */
     Uni<Integer> relayBatch() {
-        return pool.withTransaction(sql -> sql.preparedQuery("SELECT pg_try_advisory_xact_lock($1) AS mine")
-                .execute(Tuple.of(RELAY_LOCK))
-                .flatMap(lock -> lock.iterator().next().getBoolean("mine") ? publishWaiting(sql)
-                        : Uni.createFrom().item(0)));
+        return pool.withTransaction(sql -> sql.query("SET LOCAL lock_timeout = '" + LOCK_WAIT.toMillis() + "ms'")
+                .execute()
+                .chain(() -> sql.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(RELAY_LOCK)))
+                .chain(() -> publishWaiting(sql)));
     }
 
     private Uni<Integer> publishWaiting(SqlClient sql) {
