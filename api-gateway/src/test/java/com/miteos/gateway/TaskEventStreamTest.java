@@ -153,8 +153,8 @@ class TaskEventStreamTest {
         String task = newTask();
         log.append(task, StreamEvent.TASK_STATUS);
 
-        // 0.3 s heartbeats (EventStreamProfile): 1,500 bytes take a few seconds of them.
-        SseClient.Read read = SseClient.read(url(task), token, null, 1_500);
+        // 0.3 s heartbeats (EventStreamProfile): 200 bytes hold the opening comment, the event and three or more of them.
+        SseClient.Read read = SseClient.read(url(task), token, null, 200);
 
         assertThat(read.events()).extracting(SseClient.Event::id).containsExactly(1L);
         assertThat(read.comments()).filteredOn("heartbeat"::equals).hasSizeGreaterThanOrEqualTo(3);

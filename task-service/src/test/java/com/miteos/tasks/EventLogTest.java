@@ -125,6 +125,11 @@ class EventLogTest {
             after = ((Number) page.get(page.size() - 1).get("id")).longValue();
         }
         assertThat(paged).isEqualTo(all);
+        // A reader that has the terminal event is told the stream ended, with no events.
+        Map<String, Object> end = given().contentType(ContentType.JSON)
+                .body(List.of(Map.of("task_id", task, "after", all.size()))).post("/internal/task-events")
+                .then().statusCode(200).extract().jsonPath().getMap("[0]");
+        assertThat(end).containsEntry("end_id", all.size()).containsEntry("events", List.of());
         assertThat(read(task, 9, 1000)).extracting(e -> ((Number) e.get("id")).longValue())
                 .containsExactlyElementsOf(range(10, all.size()));
     }

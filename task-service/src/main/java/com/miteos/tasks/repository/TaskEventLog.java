@@ -18,6 +18,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,7 +109,8 @@ public class TaskEventLog {
 
     /**
      * For every cursor, the task's next events after it (at most {@code limit} per task, in id
-     * order), in one statement. Tasks with nothing new are left out.
+     * order) and, once the task's stream has ended, the id of its terminal event, in one statement.
+     * Tasks with nothing new that have not ended are left out.
      */
     public Uni<List<StreamEvents>> after(List<StreamCursor> cursors, int limit) {
         String[] ids = new String[cursors.size()];
@@ -118,21 +120,30 @@ public class TaskEventLog {
             afters[i] = cursors.get(i).after();
         }
         return pool.preparedQuery("""
-                        SELECT e.task_id, e.id, e.type, e.data::text AS data
+                        SELECT s.task_id, e.id, e.type, e.data::text AS data,
+                               CASE WHEN s.state->>'status' IN ('complete', 'failed', 'cancelled')
+                                    THEN s.last_event_id END AS end_id
                           FROM unnest($1::text[], $2::bigint[]) AS c(task_id, after)
-                          CROSS JOIN LATERAL (SELECT task_id, id, type, data FROM task_event
-                                               WHERE task_id = c.task_id AND id > c.after
-                                               ORDER BY id LIMIT $3) e
-                         ORDER BY e.task_id, e.id""")
+                          JOIN task_stream s ON s.task_id = c.task_id
+                          LEFT JOIN LATERAL (SELECT id, type, data FROM task_event
+                                              WHERE task_id = c.task_id AND id > c.after
+                                              ORDER BY id LIMIT $3) e ON true
+                         WHERE e.id IS NOT NULL OR s.state->>'status' IN ('complete', 'failed', 'cancelled')
+                         ORDER BY s.task_id, e.id""")
                 .execute(Tuple.of(ids, afters, limit))
                 .map(rows -> {
                     Map<String, List<StreamEvent>> byTask = new LinkedHashMap<>();
+                    Map<String, Long> ends = new HashMap<>();
                     for (Row row : rows) {
-                        byTask.computeIfAbsent(row.getString("task_id"), id -> new ArrayList<>())
-                                .add(new StreamEvent(row.getLong("id"), row.getString("type"), row.getString("data")));
+                        String task = row.getString("task_id");
+                        List<StreamEvent> events = byTask.computeIfAbsent(task, id -> new ArrayList<>());
+                        if (row.getLong("id") != null) {
+                            events.add(new StreamEvent(row.getLong("id"), row.getString("type"), row.getString("data")));
+                        }
+                        ends.put(task, row.getLong("end_id"));
                     }
                     List<StreamEvents> answer = new ArrayList<>(byTask.size());
-                    byTask.forEach((task, events) -> answer.add(new StreamEvents(task, events)));
+                    byTask.forEach((task, events) -> answer.add(new StreamEvents(task, events, ends.get(task))));
                     return answer;
                 });
     }

@@ -35,7 +35,10 @@ public class InternalTaskEventResource {
         this.log = log;
     }
 
-    /** For each cursor, at most {@code limit} events after it; tasks with nothing new are left out. */
+    /**
+     * For each cursor, at most {@code limit} events after it, and the terminal event's id once the
+     * stream has ended; tasks with nothing new that have not ended are left out.
+     */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<List<StreamEvents>> after(List<StreamCursor> cursors, @QueryParam("limit") @DefaultValue("200") int limit) {
