@@ -19,9 +19,15 @@ final class ScriptedEventLog {
 
     /** Appends the task's next event (ids 1, 2, 3…); answers its id. */
     synchronized long append(String taskId, String type) {
+        return append(taskId, type, "");
+    }
+
+    /** Appends an event whose data carries {@code padding} too, to make it as large as a test needs. */
+    synchronized long append(String taskId, String type, String padding) {
         List<StreamEvent> log = logs.computeIfAbsent(taskId, id -> new ArrayList<>());
         long id = log.size() + 1L;
-        log.add(new StreamEvent(id, type, "{\"task_id\": \"" + taskId + "\", \"n\": " + id + "}"));
+        log.add(new StreamEvent(id, type, "{\"task_id\": \"" + taskId + "\", \"n\": " + id
+                + (padding.isEmpty() ? "" : ", \"padding\": \"" + padding + "\"") + "}"));
         return id;
     }
 

@@ -22,6 +22,9 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -186,6 +189,29 @@ class TaskEventStreamTest {
         }
         await().atMost(WAIT).until(() -> quota.openStreams(keyOf(token)) == 0);
         assertThat(SseClient.read(url(task), token, null, -1).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aClientThatStopsReadingIsDisconnectedRatherThanBufferedFor() throws Exception {
+        String task = newTask();
+        log.append(task, StreamEvent.TASK_STATUS);
+        try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(4 * 1024);
+            socket.connect(new InetSocketAddress("localhost", RestAssured.port));
+            socket.getOutputStream().write(("GET /v1/tasks/" + task + "/events HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: Bearer " + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            await().atMost(WAIT).until(() -> quota.openStreams(keyOf(token)) == 1);
+
+            // 32 MiB of events that the client never reads: more than any socket buffers hold.
+            String padding = "x".repeat(32 * 1024);
+            for (int i = 0; i < 1_024; i++) {
+                log.append(task, StreamEvent.AGENT_UPDATED, padding);
+            }
+
+            // The gateway gave up on it (its place is free again) while the socket is still open here.
+            await().atMost(WAIT).until(() -> quota.openStreams(keyOf(token)) == 0);
+            assertThat(socket.isClosed()).isFalse();
+        }
     }
 
     @Test

@@ -17,8 +17,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * makes a resumed stream free of gaps and repeats whatever the poller hands it.
  *
  * <p>A client that does not read is not buffered for: when the connection's write queue is full
- * (Vert.x's bound, about 64 KiB), the connection is closed and the client must resume with
- * {@code Last-Event-ID}.
+ * (Vert.x's bound, about 64 KiB) at the next write (a batch of events or a heartbeat), the
+ * connection is closed and the client must resume with {@code Last-Event-ID}. The queue is checked
+ * before a batch, not between its events, so that a client catching up on a long history is not
+ * cut off by its own burst; a batch is at most one poller page.
  */
 final class SseConnection implements EventSink {
 

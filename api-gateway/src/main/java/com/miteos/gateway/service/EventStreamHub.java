@@ -38,8 +38,13 @@ public class EventStreamHub {
 
     /** The most tasks one call asks about (task-service's limit). */
     static final int BATCH = 1_000;
-    /** The most events of one task one call answers; a task with more gets the rest at the next tick. */
-    static final int PAGE = 500;
+    /**
+     * The most events of one task one call answers; a task with more gets the rest at the next tick
+     * (a catch-up of 500 events a second at the default interval). It also bounds what a stream
+     * writes at once: a client that does not read is disconnected at the next write after its
+     * connection's queue filled, so at most one page is buffered beyond that queue.
+     */
+    static final int PAGE = 100;
 
     private final TaskEventApi events;
     private final Duration pollInterval;
