@@ -299,6 +299,11 @@ final class FuzzCorpus {
             get("id-deliverables", "/v1/tasks/" + taskId + "/deliverables");
             get("id-download", "/v1/tasks/" + (random.nextBoolean() ? encode(ownTask()) : taskId)
                     + "/deliverables/" + fileId + "/download");
+            // The event stream of a task that is not the caller's (an own task's stream stays open),
+            // and of an own task with a cursor that is not an event id (refused before it opens).
+            get("id-events", "/v1/tasks/" + encode(pick(shapes.subList(1, shapes.size())).get()) + "/events");
+            get("events-cursor", "/v1/tasks/" + encode(ownTask()) + "/events?after=" + encode(pick("-1", "", "1e3",
+                    "99999999999999999999", "0x10", "1.5", " 1", "null", "x" + randomAscii(random.nextInt(1, 20)))));
         }
     }
 

@@ -21,6 +21,8 @@ public interface GatewayConfig {
 
     Reads reads();
 
+    Streams streams();
+
     Bench bench();
 
     /** How reads that combine two read models wait for the slower one. */
@@ -30,6 +32,18 @@ public interface GatewayConfig {
          * task counts ({@code deliverables_count}); after it, the list is answered as it is.
          */
         Duration deliverablesCatchUp();
+    }
+
+    /** The task event streams ({@code GET /v1/tasks/{id}/events}). */
+    interface Streams {
+        /** How often a comment line is written to every open stream, so proxies and clients see it alive. */
+        Duration heartbeatInterval();
+
+        /** How often this gateway asks task-service for the new events of all its open streams (one call per 1,000). */
+        Duration pollInterval();
+
+        /** Streams one API key may hold open on this gateway at once; more are refused with 429. */
+        int maxPerKey();
     }
 
     /** Switches for the benchmark harness ({@code bench/run}); all off in production. */

@@ -100,6 +100,7 @@ class OpenApiDocumentTest {
                 "POST /v1/tasks/{id}/pause", "pauseTask",
                 "POST /v1/tasks/{id}/resume", "resumeTask",
                 "GET /v1/tasks/{id}/deliverables", "listDeliverables",
+                "GET /v1/tasks/{id}/events", "streamTaskEvents",
                 "GET /v1/tasks/{id}/deliverables/{file_id}/download", "downloadDeliverable"));
         assertThat(doc.toString()).doesNotContain("/internal/").doesNotContain("/admin/");
         assertThat(doc.at("/components/securitySchemes/apiKey/scheme").asText()).isEqualTo("bearer");

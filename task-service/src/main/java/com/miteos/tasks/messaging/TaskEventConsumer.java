@@ -10,7 +10,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.MDC;
 
 /**
- * Reads {@code task.created} and {@code task.status}. A record that is not a well-formed event
+ * Reads {@code task.created}, {@code task.status} and {@code task.deliverable}. A record that is not a well-formed event
  * fails here and goes to the dead-letter topic; otherwise the {@link Inbox} retries the projection
  * until it commits (or the database refuses the data), and only then is the offset committed.
  */

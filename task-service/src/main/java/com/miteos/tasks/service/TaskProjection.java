@@ -1,5 +1,6 @@
 package com.miteos.tasks.service;
 
+import com.miteos.model.event.DeliverableCreated;
 import com.miteos.model.event.EventEnvelope;
 import com.miteos.model.event.EventPayload;
 import com.miteos.model.event.TaskCreated;
@@ -20,6 +21,9 @@ import jakarta.enterprise.context.ApplicationScoped;
  * ignored; a repeated {@code task.created} only fills in a prompt that is no longer missing
  * ({@link TaskSnapshotWriter#applyCreated}). Task rows are never deleted, so these guards always
  * find the row to compare with.
+ *
+ * <p>Every event of a task also extends its public event stream ({@link EventLogProjection}), in
+ * the same transaction: {@code task.deliverable} is read only for that.
  */
 @ApplicationScoped
 public class TaskProjection {
@@ -28,20 +32,25 @@ public class TaskProjection {
 
     private final Inbox inbox;
     private final TaskSnapshotWriter tasks;
+    private final EventLogProjection eventLog;
 
-    public TaskProjection(Inbox inbox, TaskSnapshotWriter tasks) {
+    public TaskProjection(Inbox inbox, TaskSnapshotWriter tasks, EventLogProjection eventLog) {
         this.inbox = inbox;
         this.tasks = tasks;
+        this.eventLog = eventLog;
     }
 
     public Uni<Void> apply(EventEnvelope<EventPayload> envelope) {
         return inbox.once(CONSUMER, envelope, tx -> {
             EventPayload payload = envelope.payload();
             if (payload instanceof TaskCreated created) {
-                return tasks.applyCreated(tx, envelope, created);
+                return tasks.applyCreated(tx, envelope, created).call(() -> eventLog.apply(tx, envelope));
             }
             if (payload instanceof TaskStatusChanged changed) {
-                return tasks.applyStatus(tx, envelope, changed);
+                return tasks.applyStatus(tx, envelope, changed).call(() -> eventLog.apply(tx, envelope));
+            }
+            if (payload instanceof DeliverableCreated) {
+                return eventLog.apply(tx, envelope);
             }
             // Other event types share these topics only by mistake; nothing to project.
             return Uni.createFrom().voidItem();
