@@ -73,12 +73,63 @@ class PlanValidationTest {
     }
 
     @Test
-    void exactlyMaxAgentsItemsAreAllowedAndOneMoreIsNot() {
+    void exactlyMaxAgentsItemsAreTakenAsTheyAre() {
         String three = "{\"work_items\":[" + item("a") + "," + item("b") + "," + item("c") + "]}";
 
-        assertThat(planner.parse(three, 3)).hasSize(3);
-        assertThatThrownBy(() -> planner.parse(three, 2)).isInstanceOf(InvalidPlan.class)
-                .hasMessage("there are 3 work items but at most 2 agents");
+        assertThat(planner.parse(three, 3)).extracting(WorkItem::type).containsExactly("a", "b", "c");
+        assertThat(planner.parse(three, 5)).hasSize(3);
+    }
+
+    @Test
+    void threeTimesMaxAgentsItemsAreFittedKeepingTheWriterLastAndMergingTheRest() {
+        String nine = "{\"work_items\":[" + item("ra") + "," + item("rb") + "," + item("writer") + ","
+                + item("rd") + "," + item("re") + "," + item("rf") + "," + item("rg") + "," + item("rh") + ","
+                + item("ri") + "]}";
+
+        List<WorkItem> plan = planner.parse(nine, 3);
+
+        assertThat(plan).extracting(WorkItem::type).containsExactly("ra", "rb", "writer");
+        assertThat(plan.get(0).instructions()).isEqualTo("x");
+        assertThat(plan.get(1).instructions()).startsWith("x\n\nAlso do this work item (rd: rd):\nx")
+                .contains("(re: re)", "(rf: rf)", "(rg: rg)", "(rh: rh)", "(ri: ri)");
+        assertThat(plan.get(2).instructions()).isEqualTo("x");
+    }
+
+    @Test
+    void withoutAWriterTheLastItemIsKeptAsTheLead() {
+        String four = "{\"work_items\":[" + item("a") + "," + item("b") + "," + item("c") + "," + item("d") + "]}";
+
+        assertThat(planner.parse(four, 2)).extracting(WorkItem::type).containsExactly("a", "d");
+    }
+
+    @Test
+    void oneAgentIsTheWriterDoingAllTheWork() {
+        String three = "{\"work_items\":[" + item("a") + "," + item("writer") + "," + item("c") + "]}";
+
+        List<WorkItem> plan = planner.parse(three, 1);
+
+        assertThat(plan).extracting(WorkItem::type).containsExactly("writer");
+        assertThat(plan.get(0).instructions()).contains("(a: a)", "(c: c)");
+    }
+
+    @Test
+    void mergedInstructionsStopAtTheInstructionsLimit() {
+        String longest = "i".repeat(Planner.MAX_INSTRUCTIONS_LENGTH);
+        String answer = "{\"work_items\":[{\"type\":\"a\",\"instructions\":\"" + longest + "\"},"
+                + "{\"type\":\"b\",\"instructions\":\"" + longest + "\"}," + item("writer") + "]}";
+
+        List<WorkItem> plan = planner.parse(answer, 2);
+
+        assertThat(plan).extracting(WorkItem::type).containsExactly("a", "writer");
+        assertThat(plan.get(0).instructions()).hasSize(Planner.MAX_INSTRUCTIONS_LENGTH).endsWith("…");
+    }
+
+    @Test
+    void unusableItemsAreDroppedWhileAUsableOneRemains() {
+        String answer = "{\"work_items\":[{\"type\":\"Bad Type\",\"instructions\":\"x\"},"
+                + "{\"type\":\"researcher\"}," + item("writer") + "]}";
+
+        assertThat(planner.parse(answer, 3)).extracting(WorkItem::type).containsExactly("writer");
     }
 
     @ParameterizedTest
