@@ -46,10 +46,12 @@ public class Planner {
 
     private final ObjectMapper json;
     private final CostMeter costs;
+    private final BudgetGuard budget;
 
-    public Planner(ObjectMapper json, CostMeter costs) {
+    public Planner(ObjectMapper json, CostMeter costs, BudgetGuard budget) {
         this.json = json;
         this.costs = costs;
+        this.budget = budget;
     }
 
     /**
@@ -79,19 +81,25 @@ public class Planner {
                     }
                 });
             }
-        }).invoke(plan -> run.plan().made(plan, spent.credits, spent.tokens));
+        }).invoke(plan -> run.plan().made(plan, spent.credits, spent.tokens))
+                // The plan's calls are charged only once it is made: until then their reservations count.
+                .eventually(() -> budget.release(run, spent.reserved));
     }
 
     /** What the planner's calls cost so far. */
     private static final class Spent {
         BigDecimal credits = BigDecimal.ZERO;
+        BigDecimal reserved = BigDecimal.ZERO;
         long tokens;
     }
 
     private Uni<AiMessage> ask(TaskRun run, ModelProvider model, List<ChatMessage> messages, Spent spent) {
-        ModelCall call = new ModelCall(ModelPurpose.PLAN, run.taskId(), null,
-                ChatRequest.builder().messages(List.copyOf(messages)).build());
-        return model.chat(call).map(response -> {
+        ChatRequest request = budget.limited(run, ChatRequest.builder().messages(List.copyOf(messages)).build());
+        ModelCall call = new ModelCall(ModelPurpose.PLAN, run.taskId(), null, request);
+        return budget.beforeModelCall(run, model, ModelPurpose.PLAN, request).flatMap(reserved -> {
+            spent.reserved = spent.reserved.add(reserved);
+            return model.chat(call);
+        }).map(response -> {
             spent.credits = spent.credits.add(costs.modelCall(model.modelName(ModelPurpose.PLAN),
                     response.tokenUsage()));
             spent.tokens += CostMeter.tokensUsed(response.tokenUsage());

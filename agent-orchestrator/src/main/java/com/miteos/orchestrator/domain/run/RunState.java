@@ -42,7 +42,9 @@ public record RunState(
         @JsonProperty("reserved_bytes") long reservedBytes,
         @JsonProperty("started_at_ms") long startedAtMillis,
         @JsonProperty("paused_ms") long pausedMillis,
-        @JsonProperty("paused_since_ms") long pausedSinceMillis) {
+        @JsonProperty("paused_since_ms") long pausedSinceMillis,
+        @JsonProperty("max_cost") BigDecimal maxCost,
+        @JsonProperty("budget_hold") StatusDetail budgetHold) {
 
     /** States written before a field existed read as empty, not null. */
     public RunState {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.miteos.model.task.Mode;
 import com.miteos.model.task.TaskConfig;
 import com.miteos.orchestrator.application.pipeline.Planner.InvalidPlan;
+import com.miteos.orchestrator.domain.cost.CostMeter;
 import com.miteos.orchestrator.domain.cost.TestPricing;
 import com.miteos.orchestrator.domain.run.JournalEntry;
 import com.miteos.orchestrator.domain.run.RunState;
@@ -42,8 +43,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PlanValidationTest {
 
     /** 0.5 credits per 1,000 input tokens, 1.5 per 1,000 output: a 1,000 + 1,000 token call costs 2. */
-    private final Planner planner = new Planner(new ObjectMapper(),
-            new TestPricing().model("planner-model", "0.5", "1.5").meter());
+    private final CostMeter meter = new TestPricing().model("planner-model", "0.5", "1.5").meter();
+    private final Planner planner = new Planner(new ObjectMapper(), meter, new BudgetGuard(meter, 1_000));
     private final List<JournalEntry> journal = new ArrayList<>();
 
     // --- what a plan may hold ---
