@@ -51,8 +51,7 @@ class PlannerTest {
     @Test
     void anInvalidPlanGetsOneRepairAttemptThatSaysWhatWasWrong() {
         ScriptedModel model = new ScriptedModel(
-                "```json\n{\"work_items\":[{\"type\":\"a\",\"instructions\":\"x\"},{\"type\":\"b\",\"instructions\":\"y\"},"
-                        + "{\"type\":\"c\",\"instructions\":\"z\"}]}\n```",
+                "```json\n{\"work_items\":[{\"type\":\"Analyst\",\"instructions\":\"x\"}]}\n```",
                 "{\"work_items\":[{\"type\":\"writer\",\"instructions\":\"Do all of it.\"}]}");
 
         List<WorkItem> plan = planner.plan(run(2), model).await().atMost(Duration.ofSeconds(5));
@@ -61,7 +60,20 @@ class PlannerTest {
         assertThat(model.calls).hasSize(2);
         UserMessage repair = (UserMessage) model.calls.get(1).request().messages()
                 .get(model.calls.get(1).request().messages().size() - 1);
-        assertThat(repair.singleText()).contains("3 work items but at most 2");
+        assertThat(repair.singleText()).contains("lowercase type");
+    }
+
+    @Test
+    void aPlanWithMoreItemsThanAgentsIsFittedWithoutARepair() {
+        ScriptedModel model = new ScriptedModel("""
+                {"work_items":[{"type":"researcher","instructions":"A."},{"type":"analyst","instructions":"B."},
+                               {"type":"builder","instructions":"C."},{"type":"writer","instructions":"D."}]}""");
+
+        List<WorkItem> plan = planner.plan(run(2), model).await().atMost(Duration.ofSeconds(5));
+
+        assertThat(plan).extracting(WorkItem::type).containsExactly("researcher", "writer");
+        assertThat(plan.get(0).instructions()).contains("B.", "C.");
+        assertThat(model.calls).hasSize(1);
     }
 
     @Test

@@ -31,6 +31,11 @@ final class ScriptedOpenAiServer {
     static final String INJECTED_TASK = "AGENCY-TEST";
     /** A prompt marker that makes the researcher list files for ever and never call finish. */
     static final String ENDLESS_TASK = "ENDLESS-TEST";
+    /**
+     * A prompt marker {@code PLAN-ITEMS-<n>} makes the planner answer n work items: n - 1
+     * researchers and a writer last, as models that overshoot (or undershoot) {@code max_agents} do.
+     */
+    static final java.util.regex.Pattern PLAN_ITEMS = java.util.regex.Pattern.compile("PLAN-ITEMS-(\\d+)");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static ScriptedOpenAiServer instance;
 
@@ -99,7 +104,10 @@ final class ScriptedOpenAiServer {
             }
         }
         String stream;
-        if (system.contains("planner")) {
+        java.util.regex.Matcher planItems = PLAN_ITEMS.matcher(request.toString());
+        if (system.contains("planner") && planItems.find()) {
+            stream = text(planOf(Integer.parseInt(planItems.group(1))));
+        } else if (system.contains("planner")) {
             stream = text("""
                     {"work_items":[{"type":"researcher","title":"Find the databases","instructions":"Search for open-source vector databases."},
                                    {"type":"writer","title":"Write the report","instructions":"Prepare the comparison."}]}""");
@@ -131,6 +139,19 @@ final class ScriptedOpenAiServer {
                     : toolCall("call_s2", "finish", "{\"summary\":\"Wrote report.md.\"}");
         }
         respond(exchange, "text/event-stream", stream);
+    }
+
+    /** A plan of {@code items} work items: researchers numbered from 1, and a writer last. */
+    static String planOf(int items) {
+        ObjectNode plan = JSON.createObjectNode();
+        ArrayNode workItems = plan.putArray("work_items");
+        for (int i = 1; i < items; i++) {
+            workItems.addObject().put("type", "researcher").put("title", "Research part " + i)
+                    .put("instructions", "Search for part " + i + " of the databases.");
+        }
+        workItems.addObject().put("type", "writer").put("title", "Write the report")
+                .put("instructions", "Prepare the comparison.");
+        return plan.toString();
     }
 
     /** Agents' calls take a moment, so that concurrently running agents overlap visibly. */

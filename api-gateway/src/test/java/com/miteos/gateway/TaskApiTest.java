@@ -152,6 +152,11 @@ class TaskApiTest {
             "{\"prompt\":\"x\",\"config\":{\"max_agents\":\"3\"}}      | config.max_agents",
             "{\"prompt\":\"x\",\"config\":{\"max_agents\":2.5}}        | config.max_agents",
             "{\"prompt\":\"x\",\"config\":{\"max_agents\":1e40}}       | config.max_agents",
+            "{\"prompt\":\"x\",\"config\":{\"max_cost\":0}}            | config.max_cost",
+            "{\"prompt\":\"x\",\"config\":{\"max_cost\":-1.5}}         | config.max_cost",
+            "{\"prompt\":\"x\",\"config\":{\"max_cost\":\"5\"}}        | config.max_cost",
+            "{\"prompt\":\"x\",\"config\":{\"max_cost\":1000000.01}}   | config.max_cost",
+            "{\"prompt\":\"x\",\"config\":{\"max_cost\":true}}         | config.max_cost",
             "{\"prompt\":\"x\",\"config\":{\"autonomy_level\":101}}    | config.autonomy_level",
             "{\"prompt\":\"x\",\"config\":{\"autonomy_level\":-1}}     | config.autonomy_level",
             "{\"prompt\":\"x\",\"config\":{\"auto_deploy\":\"yes\"}}   | config.auto_deploy",
@@ -329,6 +334,25 @@ class TaskApiTest {
         assertThat(((com.miteos.model.event.TaskResumeRequested) control.get(1).payload()).message())
                 .isEqualTo("Focus on licences.");
         assertThat(((com.miteos.model.event.TaskResumeRequested) control.get(2).payload()).message()).isNull();
+        assertThat(((com.miteos.model.event.TaskResumeRequested) control.get(2).payload()).maxCost()).isNull();
+    }
+
+    @Test
+    void aBudgetCapIsKeptOnTheTaskAndARaisedCapTravelsWithTheResume() {
+        String id = as(testToken).body("{\"prompt\":\"x\",\"config\":{\"max_cost\":0.1}}").post("/v1/tasks")
+                .then().statusCode(201).body("config.max_cost", equalTo(0.1f)).extract().path("id");
+        List<EventEnvelope<EventPayload>> created = connector.<String>sink("task-created").received().stream()
+                .map(m -> EventJson.fromJson(m.getPayload())).filter(e -> e.taskId().equals(id)).toList();
+        assertThat(((com.miteos.model.event.TaskCreated) created.get(0).payload()).config().maxCost())
+                .isEqualTo(new java.math.BigDecimal("0.1"));
+
+        as(testToken).body("{\"max_cost\":2.50}").post("/v1/tasks/{id}/resume", id)
+                .then().statusCode(200).body("success", equalTo(true));
+
+        List<EventEnvelope<EventPayload>> control = connector.<String>sink("task-control").received().stream()
+                .map(m -> EventJson.fromJson(m.getPayload())).toList();
+        assertThat(((com.miteos.model.event.TaskResumeRequested) control.get(0).payload()).maxCost())
+                .isEqualTo(new java.math.BigDecimal("2.5"));
     }
 
     @Test
@@ -356,6 +380,12 @@ class TaskApiTest {
         as(testToken).body("{\"message\":\"" + "m".repeat(4_001) + "\"}").post("/v1/tasks/{id}/resume", id)
                 .then().statusCode(400);
         as(testToken).body("[1]").post("/v1/tasks/{id}/resume", id).then().statusCode(400);
+        for (String cap : List.of("0", "-1", "\"2\"", "1e7", "{}")) {
+            as(testToken).body("{\"max_cost\":" + cap + "}").post("/v1/tasks/{id}/resume", id)
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("errors.field", hasItem("max_cost"))
+                    .body("errors.message", hasItem("must be a number greater than 0 and at most 1000000"));
+        }
         assertThat(connector.sink("task-control").received()).isEmpty();
     }
 

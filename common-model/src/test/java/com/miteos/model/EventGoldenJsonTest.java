@@ -55,7 +55,8 @@ class EventGoldenJsonTest {
                         "2025-01-15T10:23:44Z",
                         new TaskCreated(
                                 "Research the top 5 open-source vector databases and produce a comparison report as a Markdown file.",
-                                new TaskConfig(3, 70, false, null, new SandboxConfig(250, SandboxOutcome.COMPLETE)),
+                                new TaskConfig(3, 70, false, null, new SandboxConfig(250, SandboxOutcome.COMPLETE),
+                                        new BigDecimal("1.5")),
                                 Instant.parse("2025-01-15T10:23:44Z")))),
                 Arguments.of("task-cancel-requested.json", envelope("evt_01hwxyz4k8p3mq9rbn2csveb", Mode.LIVE, 0,
                         "2025-01-15T10:30:00Z",
@@ -65,7 +66,8 @@ class EventGoldenJsonTest {
                         new TaskPauseRequested(TaskPauseRequested.CLIENT_REQUEST))),
                 Arguments.of("task-resume-requested.json", envelope("evt_01hwxyz4k8p3mq9rbn2csvej", Mode.LIVE, 0,
                         "2025-01-15T10:29:40.500Z",
-                        new TaskResumeRequested("Leave Milvus out; focus on licences and hosting costs."))),
+                        new TaskResumeRequested("Leave Milvus out; focus on licences and hosting costs.",
+                                new BigDecimal("2.5")))),
                 Arguments.of("task-status-changed.json", envelope("evt_01hwxyz4k8p3mq9rbn2csvee", Mode.LIVE, 7,
                         "2025-01-15T10:25:01.250Z",
                         new TaskStatusChanged(TaskStatus.RUNNING, List.of(
@@ -91,6 +93,11 @@ class EventGoldenJsonTest {
                                                 "writer: write vector-database-comparison.md"),
                                         null)),
                                 null, Instant.parse("2025-01-15T10:23:52Z")))),
+                Arguments.of("task-status-budget-exhausted.json", envelope("evt_01hwxyz4k8p3mq9rbn2csven", Mode.LIVE,
+                        6, "2025-01-15T10:24:30Z",
+                        new TaskStatusChanged(TaskStatus.PAUSED, List.of(), new BigDecimal("0.95"), 0, null,
+                                StatusDetail.budgetExhausted(new BigDecimal("0.95"), new BigDecimal("1")),
+                                null, Instant.parse("2025-01-15T10:24:30Z")))),
                 Arguments.of("task-status-deployed.json", envelope("evt_01hwxyz4k8p3mq9rbn2csvem", Mode.LIVE, 15,
                         "2025-01-15T10:48:03.120Z",
                         new TaskStatusChanged(TaskStatus.COMPLETE, List.of(

@@ -164,6 +164,12 @@ public interface OrchestratorConfig {
         /** Model tokens (input and output, all agents) one task may use. */
         long maxTokensPerTask();
 
+        /**
+         * The output limit of a model call of a task with a budget cap: sent with the call, and
+         * the output half of the price reserved for it before it is made.
+         */
+        int maxOutputTokensPerCall();
+
         /** Tasks this instance runs at once (0: no limit); more wait in line for a free slot. */
         int maxRunningTasks();
     }

@@ -8,6 +8,7 @@ import com.miteos.model.task.SandboxConfig;
 import com.miteos.model.task.SandboxOutcome;
 import com.miteos.model.task.TaskConfig;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -27,7 +28,7 @@ public final class TaskRequestParser {
     private static final Pattern S3_PREFIX = Pattern.compile("(/[A-Za-z0-9._-]*)*");
     private static final Set<String> TOP_LEVEL = Set.of("prompt", "config");
     private static final Set<String> CONFIG = Set.of("max_agents", "autonomy_level", "auto_deploy", "deploy_target",
-            "sandbox");
+            "sandbox", "max_cost");
     private static final Set<String> SANDBOX = Set.of("step_delay_ms", "outcome");
 
     private TaskRequestParser() {
@@ -87,7 +88,8 @@ public final class TaskRequestParser {
             errors.add(new FieldError("config.deploy_target", "is required when auto_deploy is true"));
         }
         SandboxConfig sandbox = sandbox(node.get("sandbox"), mode, errors);
-        return new TaskConfig(maxAgents, autonomy, autoDeploy, target, sandbox);
+        BigDecimal maxCost = MaxCostField.parse(node.get("max_cost"), "config.max_cost", errors);
+        return new TaskConfig(maxAgents, autonomy, autoDeploy, target, sandbox, maxCost);
     }
 
     private static SandboxConfig sandbox(JsonNode node, Mode mode, List<FieldError> errors) {

@@ -133,12 +133,14 @@ public class TaskResource {
         return tasks.pause(caller.get(), id).replaceWith(Map.of("success", true));
     }
 
-    /** Resumes a paused task; an optional {@code {"message": "..."}} goes to its agents. */
+    /** Resumes a paused task; an optional {@code message} goes to its agents, an optional {@code max_cost} raises its cap. */
     @POST
     @Path("/{id}/resume")
     @Operation(operationId = "resumeTask", summary = "Resume a paused task",
             description = "Resumes a paused task and approves what it waits for (see its status_detail); the "
-                    + "optional message reaches its agents. Resuming a running task changes nothing.")
+                    + "optional message reaches its agents, and an optional max_cost replaces its budget cap (a task "
+                    + "paused with budget_exhausted goes on only with one). Resuming a running task changes nothing "
+                    + "but its cap.")
     @APIResponse(responseCode = "200", ref = "Success")
     @APIResponse(responseCode = "400", ref = "BadRequest")
     @APIResponse(responseCode = "404", ref = "NotFound")
@@ -146,8 +148,9 @@ public class TaskResource {
     @APIResponse(responseCode = "413", ref = "BodyTooLarge")
     public Uni<Map<String, Boolean>> resume(@Parameter(ref = "TaskId") @PathParam("id") String id,
             @RequestBody(ref = "Resume") String body) {
-        String message = body == null || body.isBlank() ? null : ResumeRequestParser.message(JsonBody.object(body));
-        return tasks.resume(caller.get(), id, message).replaceWith(Map.of("success", true));
+        ResumeRequestParser.Resume resume = body == null || body.isBlank() ? ResumeRequestParser.Resume.NOTHING
+                : ResumeRequestParser.parse(JsonBody.object(body));
+        return tasks.resume(caller.get(), id, resume.message(), resume.maxCost()).replaceWith(Map.of("success", true));
     }
 
     @GET

@@ -181,12 +181,13 @@ public class TaskService {
 
     /**
      * Resumes a paused task and approves what it waits for; the message, if any, reaches the
-     * agents. Resuming a task that runs changes nothing; a finished task cannot be resumed (409).
+     * agents; {@code maxCost}, if any, replaces the task's budget cap. Resuming a task that runs
+     * changes nothing but its cap; a finished task cannot be resumed (409).
      */
-    public Uni<Void> resume(Caller caller, String taskId, String message) {
+    public Uni<Void> resume(Caller caller, String taskId, String message, java.math.BigDecimal maxCost) {
         return unfinished(caller, taskId, "resumed").flatMap(task -> publish(taskId, "resume",
                 publisher.resumeRequested(EventEnvelope.of(taskId, caller.accountId(), caller.mode(), 0,
-                        new TaskResumeRequested(message)))));
+                        new TaskResumeRequested(message, maxCost)))));
     }
 
     private Uni<TaskView> unfinished(Caller caller, String taskId, String verb) {

@@ -54,6 +54,22 @@ class ResumeRequestParserTest {
         assertThat(problem.detail()).isEqualTo("note: is not a known field");
     }
 
+    @Test
+    void aNewBudgetCapIsReadExactlyFromItsDecimalText() {
+        assertThat(ResumeRequestParser.parse(JsonBody.object("{\"max_cost\":0.1}")).maxCost())
+                .isEqualTo(new java.math.BigDecimal("0.1"));
+        assertThat(ResumeRequestParser.parse(JsonBody.object("{\"max_cost\":3}")).maxCost())
+                .isEqualTo(new java.math.BigDecimal("3"));
+        assertThat(ResumeRequestParser.parse(JsonBody.object("{\"max_cost\":null}")).maxCost()).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-0.01", "1000000.5", "\"1\"", "[1]", "false"})
+    void aCapThatIsNotAPositiveNumberUpToAMillionIsRefused(String cap) {
+        assertThat(refusal("{\"max_cost\":" + cap + "}").errors())
+                .containsExactly(new FieldError("max_cost", MaxCostField.RULE));
+    }
+
     private static String message(String body) {
         return ResumeRequestParser.message(JsonBody.object(body));
     }

@@ -68,7 +68,7 @@ public class TaskCommandConsumer {
         } else if (envelope.payload() instanceof TaskPauseRequested) {
             return commands.pause(envelope.taskId(), envelope.eventId());
         } else if (envelope.payload() instanceof TaskResumeRequested resume) {
-            return commands.resume(envelope.taskId(), resume.message(), envelope.eventId());
+            return commands.resume(envelope.taskId(), resume.message(), resume.maxCost(), envelope.eventId());
         }
         return Uni.createFrom().voidItem();
     }

@@ -50,12 +50,15 @@ public class AgentLoop {
 
     private final ToolBox tools;
     private final CostMeter costs;
+    private final BudgetGuard budget;
     private final ObjectMapper json;
     private final int maxSteps;
 
-    public AgentLoop(ToolBox tools, CostMeter costs, ObjectMapper json, OrchestratorConfig config) {
+    public AgentLoop(ToolBox tools, CostMeter costs, BudgetGuard budget, ObjectMapper json,
+            OrchestratorConfig config) {
         this.tools = tools;
         this.costs = costs;
+        this.budget = budget;
         this.json = json;
         this.maxSteps = config.agents().maxSteps();
     }
@@ -159,23 +162,27 @@ public class AgentLoop {
                     "An agent used all its " + maxSteps + " steps without finishing."));
         }
         a.run().agentSteps().update(a.agentId(), AgentStatus.THINKING, null, progress(step - 1));
-        ModelCall call = new ModelCall(a.purpose(), a.run().taskId(), a.agentType(), ChatRequest.builder()
+        ChatRequest request = budget.limited(a.run(), ChatRequest.builder()
                 .messages(List.copyOf(conversation.messages))
                 .toolSpecifications(ToolBox.specifications(offered))
                 .build());
+        ModelCall call = new ModelCall(a.purpose(), a.run().taskId(), a.agentType(), request);
         return stepDelay(a.run())
-                .flatMap(ignored -> a.model().chat(call))
-                .flatMap(response -> {
-                    AiMessage answer = response.aiMessage();
-                    conversation.messages.add(answer);
-                    // The answer and its cost are recorded together before anything acts on it.
-                    return a.run().agentSteps().modelAnswered(a.agentId(),
+                .flatMap(ignored -> budget.beforeModelCall(a.run(), a.model(), a.purpose(), request))
+                .flatMap(reserved -> a.model().chat(call)
+                        .onFailure().invoke(() -> budget.release(a.run(), reserved))
+                        .flatMap(response -> {
+                            AiMessage answer = response.aiMessage();
+                            conversation.messages.add(answer);
+                            // The answer and its cost are recorded together before anything acts on it;
+                            // the reservation goes only once the cost counts.
+                            Uni<Long> recorded = a.run().agentSteps().modelAnswered(a.agentId(),
                                     conversation.checkpoint(a.conversation(), step, null),
                                     costs.modelCall(a.model().modelName(a.purpose()), response.tokenUsage()),
-                                    CostMeter.tokensUsed(response.tokenUsage()))
-                            .invoke(costs::checkTokenBudget)
-                            .replaceWith(answer);
-                })
+                                    CostMeter.tokensUsed(response.tokenUsage()));
+                            budget.release(a.run(), reserved);
+                            return recorded.invoke(costs::checkTokenBudget).replaceWith(answer);
+                        }))
                 .flatMap(answer -> {
                     if (!answer.hasToolExecutionRequests()) {
                         return finish(a, conversation, step, answer.text() == null ? "" : answer.text());
@@ -206,22 +213,26 @@ public class AgentLoop {
         a.run().agentSteps().update(a.agentId(), AgentStatus.ACTING, tool.map(AgentTool::name).orElse(null),
                 progress(step - 1));
         JsonNode arguments = arguments(request);
-        Uni<String> result = tool
+        BigDecimal fee = tool.map(found -> costs.toolCall(found.name())).orElse(BigDecimal.ZERO);
+        return budget.beforeToolCall(a.run(), fee).flatMap(reserved -> tool
                 // Models number calls per conversation (call_1, …): the conversation makes the id unique in the task.
                 .map(found -> invoke(found, arguments, a.context().forCall(a.conversation() + "/" + request.id())))
                 .orElseGet(() -> Uni.createFrom().item(ToolResults.error(request.name(),
-                        "There is no tool named '" + request.name() + "' here.")));
-        return result.flatMap(text -> {
-            conversation.messages.add(ToolExecutionResultMessage.from(request, text));
-            BigDecimal fee = tool.map(found -> costs.toolCall(found.name())).orElse(BigDecimal.ZERO);
-            return a.run().agentSteps().toolDone(a.agentId(), conversation.checkpoint(a.conversation(), step, null),
-                    fee);
-        }).flatMap(recorded -> {
-            if (ToolNames.FINISH.equals(request.name()) && arguments != null) {
-                return Uni.createFrom().item(FinishTool.summary(arguments));
-            }
-            return runTools(a, offered, conversation, requests, index + 1, step);
-        });
+                        "There is no tool named '" + request.name() + "' here.")))
+                .onFailure().invoke(() -> budget.release(a.run(), reserved))
+                .flatMap(text -> {
+                    conversation.messages.add(ToolExecutionResultMessage.from(request, text));
+                    Uni<Void> recorded = a.run().agentSteps().toolDone(a.agentId(),
+                            conversation.checkpoint(a.conversation(), step, null), fee);
+                    budget.release(a.run(), reserved);
+                    return recorded;
+                }))
+                .flatMap(recorded -> {
+                    if (ToolNames.FINISH.equals(request.name()) && arguments != null) {
+                        return Uni.createFrom().item(FinishTool.summary(arguments));
+                    }
+                    return runTools(a, offered, conversation, requests, index + 1, step);
+                });
     }
 
     private Uni<String> invoke(AgentTool tool, JsonNode arguments, ToolContext context) {

@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
 
 /**
  * Splits a prompt into at most {@code max_agents} work items with one model call answering
- * JSON. A plan that does not validate gets one repair attempt, then the task fails.
+ * JSON. Items that are not usable are dropped and a plan with too many items is fitted to
+ * {@code max_agents} ({@link PlanTrimmer}); only an answer with no usable item at all gets one
+ * repair attempt, and then the task fails.
  */
 @ApplicationScoped
 public class Planner {
@@ -44,10 +46,12 @@ public class Planner {
 
     private final ObjectMapper json;
     private final CostMeter costs;
+    private final BudgetGuard budget;
 
-    public Planner(ObjectMapper json, CostMeter costs) {
+    public Planner(ObjectMapper json, CostMeter costs, BudgetGuard budget) {
         this.json = json;
         this.costs = costs;
+        this.budget = budget;
     }
 
     /**
@@ -77,19 +81,25 @@ public class Planner {
                     }
                 });
             }
-        }).invoke(plan -> run.plan().made(plan, spent.credits, spent.tokens));
+        }).invoke(plan -> run.plan().made(plan, spent.credits, spent.tokens))
+                // The plan's calls are charged only once it is made: until then their reservations count.
+                .eventually(() -> budget.release(run, spent.reserved));
     }
 
     /** What the planner's calls cost so far. */
     private static final class Spent {
         BigDecimal credits = BigDecimal.ZERO;
+        BigDecimal reserved = BigDecimal.ZERO;
         long tokens;
     }
 
     private Uni<AiMessage> ask(TaskRun run, ModelProvider model, List<ChatMessage> messages, Spent spent) {
-        ModelCall call = new ModelCall(ModelPurpose.PLAN, run.taskId(), null,
-                ChatRequest.builder().messages(List.copyOf(messages)).build());
-        return model.chat(call).map(response -> {
+        ChatRequest request = budget.limited(run, ChatRequest.builder().messages(List.copyOf(messages)).build());
+        ModelCall call = new ModelCall(ModelPurpose.PLAN, run.taskId(), null, request);
+        return budget.beforeModelCall(run, model, ModelPurpose.PLAN, request).flatMap(reserved -> {
+            spent.reserved = spent.reserved.add(reserved);
+            return model.chat(call);
+        }).map(response -> {
             spent.credits = spent.credits.add(costs.modelCall(model.modelName(ModelPurpose.PLAN),
                     response.tokenUsage()));
             spent.tokens += CostMeter.tokensUsed(response.tokenUsage());
@@ -109,24 +119,35 @@ public class Planner {
         if (items == null || !items.isArray() || items.isEmpty()) {
             throw new InvalidPlan("work_items must be a non-empty array");
         }
-        if (items.size() > maxAgents) {
-            throw new InvalidPlan("there are " + items.size() + " work items but at most " + maxAgents + " agents");
-        }
         List<WorkItem> plan = new ArrayList<>();
+        String firstProblem = null;
         for (JsonNode item : items) {
-            String type = text(item, "type");
-            String instructions = text(item, "instructions");
-            if (type == null || !TYPE.matcher(type).matches()) {
-                throw new InvalidPlan("each work item needs a lowercase type such as researcher or writer");
+            String problem = problem(item);
+            if (problem == null) {
+                String title = readable(text(item, "title"));
+                String type = text(item, "type");
+                plan.add(new WorkItem(type, title.isBlank() ? type : title, text(item, "instructions")));
+            } else if (firstProblem == null) {
+                firstProblem = problem;
             }
-            if (instructions == null || instructions.isBlank() || instructions.length() > MAX_INSTRUCTIONS_LENGTH) {
-                throw new InvalidPlan("each work item needs instructions of at most " + MAX_INSTRUCTIONS_LENGTH
-                        + " characters");
-            }
-            String title = readable(text(item, "title"));
-            plan.add(new WorkItem(type, title.isBlank() ? type : title, instructions));
         }
-        return plan;
+        if (plan.isEmpty()) {
+            throw new InvalidPlan(firstProblem);
+        }
+        return PlanTrimmer.fit(plan, maxAgents);
+    }
+
+    /** What makes a work item unusable, or null when it is fine. */
+    private static String problem(JsonNode item) {
+        String type = text(item, "type");
+        String instructions = text(item, "instructions");
+        if (type == null || !TYPE.matcher(type).matches()) {
+            return "each work item needs a lowercase type such as researcher or writer";
+        }
+        if (instructions == null || instructions.isBlank() || instructions.length() > MAX_INSTRUCTIONS_LENGTH) {
+            return "each work item needs instructions of at most " + MAX_INSTRUCTIONS_LENGTH + " characters";
+        }
+        return null;
     }
 
     /** Titles are shown to users (status_detail): printable characters only, and short. */

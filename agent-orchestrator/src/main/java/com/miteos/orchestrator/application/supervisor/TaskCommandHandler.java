@@ -123,6 +123,11 @@ public class TaskCommandHandler {
 
     /** Resumes a paused task, approving what it waited for; acknowledged once that is durable. */
     public Uni<Void> resume(String taskId, String message, String commandId) {
+        return resume(taskId, message, null, commandId);
+    }
+
+    /** A resume that may also replace the task's budget cap ({@code maxCost}, null: keep it). */
+    public Uni<Void> resume(String taskId, String message, java.math.BigDecimal maxCost, String commandId) {
         Optional<TaskRun> run = running.find(taskId);
         if (run.isEmpty()) {
             // Not running here: it ended (nothing to resume), or this instance is stopping and its
@@ -132,7 +137,7 @@ public class TaskCommandHandler {
         }
         TaskLog.info(taskId, "resuming");
         return run.get().isSuspended() ? Uni.createFrom().failure(new TaskMoving(taskId, "resume"))
-                : recorded(run.get(), run.get().resume(message, commandId), "resume");
+                : recorded(run.get(), run.get().pauseControl().resume(message, maxCost, commandId), "resume");
     }
 
     /**

@@ -1,6 +1,8 @@
 package com.miteos.orchestrator.domain.cost;
 
 import com.miteos.orchestrator.domain.run.AgentFailure;
+import dev.langchain4j.data.message.ChatMessageSerializer;
+import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.output.TokenUsage;
 
 import java.math.BigDecimal;
@@ -50,6 +52,19 @@ public class CostMeter {
         BigDecimal input = tokens(usage.inputTokenCount()).multiply(price.inputPer1k());
         BigDecimal output = tokens(usage.outputTokenCount()).multiply(price.outputPer1k());
         return input.add(output).divide(THOUSAND, MathContext.DECIMAL64);
+    }
+
+    /**
+     * What a model call can cost at most, before it is made: its input counted as one token per
+     * character of the messages and tool specifications (no tokenizer makes fewer characters
+     * than tokens of ordinary text, so this errs high), and its output at the call's limit.
+     */
+    public BigDecimal estimateModelCall(String model, ChatRequest request, int maxOutputTokens) {
+        long characters = ChatMessageSerializer.messagesToJson(request.messages()).length();
+        if (request.toolSpecifications() != null) {
+            characters += String.valueOf(request.toolSpecifications()).length();
+        }
+        return modelCall(model, new TokenUsage((int) Math.min(Integer.MAX_VALUE, characters), maxOutputTokens));
     }
 
     public BigDecimal toolCall(String tool) {

@@ -61,16 +61,28 @@ public final class PauseControl {
      * applied again, so it never approves twice. Completes once the resume is durable.
      */
     public CompletionStage<Void> resume(String message, String commandId) {
+        return resume(message, null, commandId);
+    }
+
+    /**
+     * A resume that may also replace the budget cap ({@code maxCost}, null: keep it): see
+     * {@link #resume(String, String)}. Only a resume with a new cap lets a task paused with
+     * {@code budget_exhausted} go on; if the cap is still too low, the next call pauses it again.
+     */
+    public CompletionStage<Void> resume(String message, java.math.BigDecimal maxCost, String commandId) {
         CompletableFuture<Void> release;
         CompletionStage<Void> durable;
         synchronized (run) {
             if (run.lifecycle.isTerminal() || !run.commands.firstTime(commandId)) {
                 return CompletableFuture.completedFuture(null);
             }
+            if (maxCost != null) {
+                run.budget.replace(maxCost);
+            }
             if (!run.lifecycle.isPaused()) {
                 return run.record();
             }
-            if (run.pauses.lift(message)) {
+            if (run.pauses.lift(message, maxCost != null)) {
                 run.showPause();
                 return run.record();
             }

@@ -10,13 +10,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * What holds a task paused and what lets it go: a user pause, an action awaiting the user's
- * approval, the approvals given, the user's messages, and the release the agents wait on.
+ * What holds a task paused and what lets it go: a user pause, a call waiting for a higher budget
+ * cap, an action awaiting the user's approval, the approvals given, the user's messages, and the
+ * release the agents wait on.
  */
 final class PauseGate {
 
     private boolean pausedByUser;
     private PendingAction pendingApproval;
+    private StatusDetail budgetHold;
     private boolean planApproved;
     private boolean deployApproved;
     private final List<String> userMessages = new ArrayList<>();
@@ -25,6 +27,7 @@ final class PauseGate {
     void restore(RunState state) {
         pausedByUser = state.pausedByUser();
         pendingApproval = state.pendingApproval();
+        budgetHold = state.budgetHold();
         planApproved = state.planApproved();
         deployApproved = state.deployApproved();
         userMessages.addAll(state.userMessages());
@@ -39,6 +42,19 @@ final class PauseGate {
 
     PendingAction pendingApproval() {
         return pendingApproval;
+    }
+
+    StatusDetail budgetHold() {
+        return budgetHold;
+    }
+
+    boolean heldByBudget() {
+        return budgetHold != null;
+    }
+
+    /** A call did not fit under the cap: {@code detail} says how far the task got. */
+    void holdForBudget(StatusDetail detail) {
+        budgetHold = detail;
     }
 
     boolean planApproved() {
@@ -84,21 +100,28 @@ final class PauseGate {
         return pendingApproval != null && actionType.equals(pendingApproval.type());
     }
 
-    /** A user pause shows first: it is what a resume lifts first. */
+    /** A user pause shows first, then the budget: it is what a resume lifts first. */
     StatusDetail detail() {
-        return pausedByUser ? StatusDetail.pausedByUser() : StatusDetail.awaitingApproval(pendingApproval);
+        if (pausedByUser) {
+            return StatusDetail.pausedByUser();
+        }
+        return budgetHold != null ? budgetHold : StatusDetail.awaitingApproval(pendingApproval);
     }
 
     /**
-     * A resume: keeps the message, and lifts the user pause if there is one, or else approves
-     * the action awaiting approval. Answers whether something still holds the task.
+     * A resume: keeps the message, and lifts the user pause if there is one, or else the budget
+     * hold when the resume gave a new cap ({@code newCap}; only such a resume lifts it), or else
+     * approves the action awaiting approval. Answers whether something still holds the task.
      */
-    boolean lift(String message) {
+    boolean lift(String message, boolean newCap) {
         if (message != null) {
             userMessages.add(message);
         }
-        if (pausedByUser) {
+        if (pausedByUser || budgetHold != null) {
             pausedByUser = false;
+            if (newCap) {
+                budgetHold = null;
+            }
         } else {
             if (awaits(PendingAction.PLAN)) {
                 planApproved = true;
@@ -108,6 +131,6 @@ final class PauseGate {
             }
             pendingApproval = null;
         }
-        return pendingApproval != null;
+        return pendingApproval != null || budgetHold != null;
     }
 }

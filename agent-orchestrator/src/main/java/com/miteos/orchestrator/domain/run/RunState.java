@@ -1,5 +1,6 @@
 package com.miteos.orchestrator.domain.run;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.miteos.model.task.AgentState;
 import com.miteos.model.task.Deployment;
@@ -42,7 +43,10 @@ public record RunState(
         @JsonProperty("reserved_bytes") long reservedBytes,
         @JsonProperty("started_at_ms") long startedAtMillis,
         @JsonProperty("paused_ms") long pausedMillis,
-        @JsonProperty("paused_since_ms") long pausedSinceMillis) {
+        @JsonProperty("paused_since_ms") long pausedSinceMillis,
+        // Absent unless set, so states written before budget caps read and write back unchanged.
+        @JsonProperty("max_cost") @JsonInclude(JsonInclude.Include.NON_NULL) BigDecimal maxCost,
+        @JsonProperty("budget_hold") @JsonInclude(JsonInclude.Include.NON_NULL) StatusDetail budgetHold) {
 
     /** States written before a field existed read as empty, not null. */
     public RunState {

@@ -24,7 +24,7 @@ import java.util.concurrent.CompletionStage;
  * entries happen in one order.
  *
  * <p>The state lives in small parts ({@link RunLifecycle}, {@link AgentRoster},
- * {@link PauseGate}, {@link CostLedger}, {@link FileQuota}, {@link CommandLog},
+ * {@link PauseGate}, {@link CostLedger}, {@link BudgetCap}, {@link FileQuota}, {@link CommandLog},
  * {@link ActiveTimeClock}, {@link EventRecorder}, {@link RunningWork}), each guarded by this
  * lock; callers reach them through narrow views: {@link #plan()}, {@link #pauseControl()},
  * {@link #agentSteps()} and {@link #files()}.
@@ -46,6 +46,7 @@ public final class TaskRun {
     final AgentRoster roster = new AgentRoster();
     final PauseGate pauses = new PauseGate();
     final CostLedger ledger = new CostLedger();
+    final BudgetCap budget;
     final CommandLog commands = new CommandLog();
     final ActiveTimeClock clock = new ActiveTimeClock();
     final EventRecorder recorder;
@@ -53,6 +54,7 @@ public final class TaskRun {
     private final RunPlan plan = new RunPlan(this);
     private final PauseControl pauseControl = new PauseControl(this);
     private final AgentSteps agentSteps = new AgentSteps(this);
+    private final RunBudget runBudget = new RunBudget(this);
     private final RunFiles files = new RunFiles(this);
 
     public TaskRun(String taskId, String accountId, Mode mode, String prompt, TaskConfig config, RunJournal journal) {
@@ -61,6 +63,7 @@ public final class TaskRun {
         this.mode = mode;
         this.prompt = prompt;
         this.config = config;
+        this.budget = new BudgetCap(config.maxCost());
         this.recorder = new EventRecorder(taskId, accountId, mode, journal);
     }
 
@@ -75,6 +78,7 @@ public final class TaskRun {
             run.roster.restore(state.agents());
             run.files.restore(state);
             run.ledger.restore(state);
+            run.budget.restore(state);
             run.pauses.restore(state);
             run.commands.restore(state.appliedCommands());
             run.clock.restore(state);
@@ -116,6 +120,11 @@ public final class TaskRun {
     /** The agents: their status, and their model and tool calls with cost and checkpoint. */
     public AgentSteps agentSteps() {
         return agentSteps;
+    }
+
+    /** The budget cap and the prices reserved under it. */
+    public RunBudget budget() {
+        return runBudget;
     }
 
     /** The task's files and the room reserved for them. */
@@ -289,6 +298,6 @@ public final class TaskRun {
                 files.beforeSynthesis(), ledger.cost(), ledger.tokens(), lifecycle.error(), lifecycle.statusDetail(),
                 lifecycle.deployment(), pauses.pausedByUser(), pauses.pendingApproval(), pauses.userMessages(),
                 commands.snapshot(), quota.reservedNames(), quota.reservedBytes(), clock.startedAt(),
-                clock.pausedMillis(), clock.pausedSince());
+                clock.pausedMillis(), clock.pausedSince(), budget.maxCost(), pauses.budgetHold());
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.miteos.model.task.Mode;
 import com.miteos.model.task.TaskConfig;
 import com.miteos.orchestrator.application.pipeline.Planner.InvalidPlan;
+import com.miteos.orchestrator.domain.cost.CostMeter;
 import com.miteos.orchestrator.domain.cost.TestPricing;
 import com.miteos.orchestrator.domain.run.JournalEntry;
 import com.miteos.orchestrator.domain.run.RunState;
@@ -42,8 +43,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PlanValidationTest {
 
     /** 0.5 credits per 1,000 input tokens, 1.5 per 1,000 output: a 1,000 + 1,000 token call costs 2. */
-    private final Planner planner = new Planner(new ObjectMapper(),
-            new TestPricing().model("planner-model", "0.5", "1.5").meter());
+    private final CostMeter meter = new TestPricing().model("planner-model", "0.5", "1.5").meter();
+    private final Planner planner = new Planner(new ObjectMapper(), meter, new BudgetGuard(meter, 1_000));
     private final List<JournalEntry> journal = new ArrayList<>();
 
     // --- what a plan may hold ---
@@ -73,12 +74,63 @@ class PlanValidationTest {
     }
 
     @Test
-    void exactlyMaxAgentsItemsAreAllowedAndOneMoreIsNot() {
+    void exactlyMaxAgentsItemsAreTakenAsTheyAre() {
         String three = "{\"work_items\":[" + item("a") + "," + item("b") + "," + item("c") + "]}";
 
-        assertThat(planner.parse(three, 3)).hasSize(3);
-        assertThatThrownBy(() -> planner.parse(three, 2)).isInstanceOf(InvalidPlan.class)
-                .hasMessage("there are 3 work items but at most 2 agents");
+        assertThat(planner.parse(three, 3)).extracting(WorkItem::type).containsExactly("a", "b", "c");
+        assertThat(planner.parse(three, 5)).hasSize(3);
+    }
+
+    @Test
+    void threeTimesMaxAgentsItemsAreFittedKeepingTheWriterLastAndMergingTheRest() {
+        String nine = "{\"work_items\":[" + item("ra") + "," + item("rb") + "," + item("writer") + ","
+                + item("rd") + "," + item("re") + "," + item("rf") + "," + item("rg") + "," + item("rh") + ","
+                + item("ri") + "]}";
+
+        List<WorkItem> plan = planner.parse(nine, 3);
+
+        assertThat(plan).extracting(WorkItem::type).containsExactly("ra", "rb", "writer");
+        assertThat(plan.get(0).instructions()).isEqualTo("x");
+        assertThat(plan.get(1).instructions()).startsWith("x\n\nAlso do this work item (rd: rd):\nx")
+                .contains("(re: re)", "(rf: rf)", "(rg: rg)", "(rh: rh)", "(ri: ri)");
+        assertThat(plan.get(2).instructions()).isEqualTo("x");
+    }
+
+    @Test
+    void withoutAWriterTheLastItemIsKeptAsTheLead() {
+        String four = "{\"work_items\":[" + item("a") + "," + item("b") + "," + item("c") + "," + item("d") + "]}";
+
+        assertThat(planner.parse(four, 2)).extracting(WorkItem::type).containsExactly("a", "d");
+    }
+
+    @Test
+    void oneAgentIsTheWriterDoingAllTheWork() {
+        String three = "{\"work_items\":[" + item("a") + "," + item("writer") + "," + item("c") + "]}";
+
+        List<WorkItem> plan = planner.parse(three, 1);
+
+        assertThat(plan).extracting(WorkItem::type).containsExactly("writer");
+        assertThat(plan.get(0).instructions()).contains("(a: a)", "(c: c)");
+    }
+
+    @Test
+    void mergedInstructionsStopAtTheInstructionsLimit() {
+        String longest = "i".repeat(Planner.MAX_INSTRUCTIONS_LENGTH);
+        String answer = "{\"work_items\":[{\"type\":\"a\",\"instructions\":\"" + longest + "\"},"
+                + "{\"type\":\"b\",\"instructions\":\"" + longest + "\"}," + item("writer") + "]}";
+
+        List<WorkItem> plan = planner.parse(answer, 2);
+
+        assertThat(plan).extracting(WorkItem::type).containsExactly("a", "writer");
+        assertThat(plan.get(0).instructions()).hasSize(Planner.MAX_INSTRUCTIONS_LENGTH).endsWith("…");
+    }
+
+    @Test
+    void unusableItemsAreDroppedWhileAUsableOneRemains() {
+        String answer = "{\"work_items\":[{\"type\":\"Bad Type\",\"instructions\":\"x\"},"
+                + "{\"type\":\"researcher\"}," + item("writer") + "]}";
+
+        assertThat(planner.parse(answer, 3)).extracting(WorkItem::type).containsExactly("writer");
     }
 
     @ParameterizedTest
