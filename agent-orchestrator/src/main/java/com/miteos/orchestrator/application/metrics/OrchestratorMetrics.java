@@ -77,6 +77,8 @@ public class OrchestratorMetrics {
     public void watchAgents(Supplier<Collection<TaskRun>> runs) {
         Gauge.builder("miteos.agents.active", runs, r -> r.get().stream().mapToInt(TaskRun::activeAgents).sum())
                 .description("Agents of the tasks this orchestrator instance runs that have not finished yet")
+                // Micrometer holds a gauge's object weakly; nothing else holds this supplier.
+                .strongReference(true)
                 .register(registry);
     }
 
