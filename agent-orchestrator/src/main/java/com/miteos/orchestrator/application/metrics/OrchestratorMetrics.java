@@ -91,6 +91,7 @@ public class OrchestratorMetrics {
                 .register(registry).increment();
     }
 
+    /** A task ended; {@code sinceAccepted} is null when its acceptance time is unknown (then it is not timed). */
     void ended(Mode mode, TaskStatus status, TaskError error, Duration sinceAccepted) {
         String modeTag = mode.value();
         switch (status) {
@@ -104,6 +105,9 @@ public class OrchestratorMetrics {
                     .description("Tasks that ended failed, by the error code they show")
                     .tags("mode", modeTag, "error_code", error == null ? "unknown" : error.code())
                     .register(registry).increment();
+        }
+        if (sinceAccepted == null) {
+            return;
         }
         Timer.builder("miteos.task.duration")
                 .description("Time from a task's acceptance by the API to its end (complete, failed or cancelled)")

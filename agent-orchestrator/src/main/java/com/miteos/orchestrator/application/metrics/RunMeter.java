@@ -44,14 +44,17 @@ final class RunMeter implements RunJournal {
 
     private synchronized void durable(JournalEntry entry) {
         RunState state = entry.state();
-        Duration sinceAccepted = acceptedAt == null ? Duration.ZERO : Duration.between(acceptedAt, Instant.now());
+        // created_at is required by the contract; without it nothing can be timed, only counted.
+        Duration sinceAccepted = acceptedAt == null ? null : Duration.between(acceptedAt, Instant.now());
         if (state.cost().compareTo(counted) > 0) {
             metrics.charged(mode, state.cost().subtract(counted));
             counted = state.cost();
         }
         if (!stepSeen && entry.checkpoint() != null) {
             stepSeen = true;
-            metrics.firstStep(mode, sinceAccepted);
+            if (sinceAccepted != null) {
+                metrics.firstStep(mode, sinceAccepted);
+            }
         }
         if (!ended && state.status().isTerminal()) {
             ended = true;
