@@ -2,6 +2,7 @@ package com.miteos.gateway.rest;
 
 import com.miteos.gateway.domain.ApiProblem;
 import com.miteos.gateway.domain.Caller;
+import com.miteos.gateway.metrics.GatewayMetrics;
 import com.miteos.gateway.service.ApiKeyRateLimiter;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerResponse;
@@ -22,9 +23,11 @@ public class RateLimitEnforcer {
     public static final String RETRY_AFTER_HEADER = "Retry-After";
 
     private final ApiKeyRateLimiter limiter;
+    private final GatewayMetrics metrics;
 
-    public RateLimitEnforcer(ApiKeyRateLimiter limiter) {
+    public RateLimitEnforcer(ApiKeyRateLimiter limiter, GatewayMetrics metrics) {
         this.limiter = limiter;
+        this.metrics = metrics;
     }
 
     /**
@@ -40,6 +43,7 @@ public class RateLimitEnforcer {
             response.putHeader(LIMIT_HEADER, Long.toString(decision.limit()));
             response.putHeader(REMAINING_HEADER, Long.toString(decision.remaining()));
             if (!decision.allowed()) {
+                metrics.rejected(caller.mode(), GatewayMetrics.REQUEST_RATE);
                 response.putHeader(RETRY_AFTER_HEADER, Long.toString(decision.retryAfterSeconds()));
                 throw new ApiProblem(429, "rate-limited", "Too many requests", "This API key may make "
                         + decision.requestsPerSecond() + " requests per second, in bursts of up to "

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.miteos.gateway.client.TaskReadModel;
 import com.miteos.gateway.domain.ApiProblem;
+import com.miteos.gateway.metrics.GatewayMetrics;
 import com.miteos.gateway.domain.Caller;
 import com.miteos.gateway.mapping.TaskRequestParser.NewTask;
 import com.miteos.gateway.messaging.TaskCommandPublisher;
@@ -55,9 +56,12 @@ public class TaskService {
     private final TaskReadModel readModel;
     private final ObjectMapper json;
     private final ActiveTaskLimit activeTasks;
+    private final GatewayMetrics metrics;
 
     public TaskService(TaskSubmissionRepository submissions, SubmissionOutbox outbox, SubmissionDelivery delivery,
-            TaskCommandPublisher publisher, TaskReadModel readModel, ObjectMapper json, ActiveTaskLimit activeTasks) {
+            TaskCommandPublisher publisher, TaskReadModel readModel, ObjectMapper json, ActiveTaskLimit activeTasks,
+            GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.activeTasks = activeTasks;
         this.submissions = submissions;
         this.outbox = outbox;
@@ -76,9 +80,16 @@ public class TaskService {
                 caller.mode().value(), idempotencyKey, fingerprint(request), request.prompt(), request.config(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS), null);
         // A replay is never refused for being over the limit: its task already exists.
-        return activeTasks.admit(caller, submission).flatMap(inserted -> inserted
-                ? Uni.createFrom().item(new Created(accepted(submission, true), false))
-                : replay(caller, submission));
+        return activeTasks.admit(caller, submission)
+                .onFailure(e -> e instanceof ApiProblem p && p.status() == 429)
+                .invoke(() -> metrics.rejected(caller.mode(), GatewayMetrics.ACTIVE_TASKS))
+                .flatMap(inserted -> {
+                    if (!inserted) {
+                        return replay(caller, submission);
+                    }
+                    metrics.accepted(caller.mode());
+                    return Uni.createFrom().item(new Created(accepted(submission, true), false));
+                });
     }
 
     /**

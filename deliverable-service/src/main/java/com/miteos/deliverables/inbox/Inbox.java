@@ -1,6 +1,7 @@
 package com.miteos.deliverables.inbox;
 
 import com.miteos.model.event.EventEnvelope;
+import com.miteos.deliverables.metrics.ConsumerMetrics;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -9,6 +10,7 @@ import io.vertx.sqlclient.DatabaseException;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -23,10 +25,12 @@ public class Inbox {
 
     private final Pool pool;
     private final ProcessedEvents processed;
+    private final ConsumerMetrics metrics;
 
-    public Inbox(Pool pool, ProcessedEvents processed) {
+    public Inbox(Pool pool, ProcessedEvents processed, ConsumerMetrics metrics) {
         this.pool = pool;
         this.processed = processed;
+        this.metrics = metrics;
     }
 
     /**
@@ -35,13 +39,15 @@ public class Inbox {
      * fails, the id is rolled back with it, so the next delivery projects the event again.
      */
     public Uni<Void> once(String consumer, EventEnvelope<?> envelope, Function<SqlClient, Uni<Void>> projection) {
+        AtomicBoolean applied = new AtomicBoolean();
         return pool.withTransaction(tx -> processed.record(tx, consumer, envelope.eventId()).flatMap(isNew -> {
+            applied.set(isNew);
             if (!isNew) {
                 Log.debugf("task %s: event %s already applied", envelope.taskId(), envelope.eventId());
                 return Uni.createFrom().voidItem();
             }
             return projection.apply(tx);
-        }));
+        })).invoke(() -> metrics.projected(envelope.type(), applied.get()));
     }
 
     /**

@@ -1,6 +1,7 @@
 package com.miteos.deliverables.messaging;
 
 import com.miteos.deliverables.inbox.Inbox;
+import com.miteos.deliverables.metrics.ConsumerMetrics;
 import com.miteos.deliverables.service.DeliverableProjection;
 import com.miteos.model.event.EventEnvelope;
 import com.miteos.model.event.EventJson;
@@ -18,16 +19,25 @@ public class DeliverableEventConsumer {
 
     private final DeliverableProjection projection;
     private final Inbox inbox;
+    private final ConsumerMetrics metrics;
 
-    public DeliverableEventConsumer(DeliverableProjection projection, Inbox inbox) {
+    public DeliverableEventConsumer(DeliverableProjection projection, Inbox inbox, ConsumerMetrics metrics) {
         this.projection = projection;
         this.inbox = inbox;
+        this.metrics = metrics;
     }
 
     @Incoming("task-deliverable")
     public Uni<Void> consume(String record) {
-        EventEnvelope<EventPayload> envelope = EventJson.fromJson(record);
+        EventEnvelope<EventPayload> envelope;
+        try {
+            envelope = EventJson.fromJson(record);
+        } catch (RuntimeException malformed) {
+            metrics.deadLettered("malformed");
+            throw malformed;
+        }
         MDC.put("task_id", envelope.taskId());
-        return inbox.untilCommitted(envelope, projection.apply(envelope));
+        return inbox.untilCommitted(envelope, projection.apply(envelope))
+                .onFailure().invoke(refused -> metrics.deadLettered("refused"));
     }
 }

@@ -59,7 +59,8 @@ class KustomizeBuildTest {
         assertThat(rendered.stream().filter(m -> m.kind().equals("PodDisruptionBudget")).map(Manifest::name))
                 .containsExactlyInAnyOrder("api-gateway", "task-service", "agent-orchestrator", "deliverable-service");
         assertThat(rendered).extracting(Manifest::kind)
-                .doesNotContain("Secret", "Ingress", "Kafka", "KafkaTopic", "ScaledObject", "HorizontalPodAutoscaler");
+                .doesNotContain("Secret", "Ingress", "Kafka", "KafkaTopic", "ScaledObject", "HorizontalPodAutoscaler",
+                        "ServiceMonitor", "PrometheusRule");
         assertThat(rendered).allMatch(m -> m.kind().equals("Namespace")
                 || m.document().path("metadata").path("namespace").asText().equals("miteos"), "in namespace miteos");
     }

@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every document of every YAML file under deploy/kubernetes (the default kustomization, the
  * examples, strimzi/ and autoscaling/) is valid against the schema of its API, offline: the
  * Kubernetes OpenAPI schema for built-in kinds, Strimzi's CRDs for its kinds, and
- * {@link KedaScaledObjects} for KEDA. kustomization.yaml files are checked by
+ * {@link KedaScaledObjects} for KEDA, the Prometheus Operator's CRDs for monitoring/.
+ * kustomization.yaml files are checked by
  * {@link KustomizeBuildTest}.
  */
 class ManifestSchemaTest {
@@ -40,9 +41,11 @@ class ManifestSchemaTest {
 
         assertThat(files).contains("agent-orchestrator.yaml", "ingress.example.yaml", "secret.example.yaml",
                 "strimzi/kafka.yaml", "strimzi/kafka-topics.yaml",
-                "autoscaling/keda-scaledobject.yaml", "autoscaling/api-gateway-hpa.yaml");
+                "autoscaling/keda-scaledobject.yaml", "autoscaling/api-gateway-hpa.yaml",
+                "monitoring/servicemonitor.yaml", "monitoring/prometheusrule.yaml");
         assertThat(manifests().map(Manifest::kind)).contains("Deployment", "PodDisruptionBudget", "Kafka",
-                "KafkaNodePool", "KafkaTopic", "ScaledObject", "HorizontalPodAutoscaler", "Ingress", "Secret");
+                "KafkaNodePool", "KafkaTopic", "ScaledObject", "HorizontalPodAutoscaler", "Ingress", "Secret",
+                "ServiceMonitor", "PrometheusRule");
     }
 
     @Test
@@ -112,6 +115,32 @@ class ManifestSchemaTest {
         assertThat(VALIDATOR.errors(renamed(scaledObject, "/spec/advanced/horizontalPodAutoscalerConfig/behavior/scaleDown",
                 "stabilizationWindowSeconds", "stabilisationWindowSeconds")))
                 .anyMatch(e -> e.contains("stabilisationWindowSeconds"));
+    }
+
+    @Test
+    void aMisspeltServiceMonitorFieldFails() {
+        JsonNode monitor = document("ServiceMonitor", "miteos");
+
+        assertThat(VALIDATOR.errors(renamed(monitor, "/spec/endpoints/0", "path", "metricsPath")))
+                .anyMatch(e -> e.contains("metricsPath"));
+        assertThat(VALIDATOR.errors(renamed(monitor, "/spec", "namespaceSelector", "namespaceSelecter")))
+                .anyMatch(e -> e.contains("namespaceSelecter"));
+    }
+
+    @Test
+    void aServiceMonitorIntervalThatIsNoDurationFails() {
+        ObjectNode monitor = document("ServiceMonitor", "miteos").deepCopy();
+        ((ObjectNode) monitor.at("/spec/endpoints/0")).put("interval", "fifteen seconds");
+
+        assertThat(VALIDATOR.errors(monitor)).anyMatch(e -> e.contains("interval"));
+    }
+
+    @Test
+    void aPrometheusRuleWithoutAnExpressionFails() {
+        ObjectNode rule = document("PrometheusRule", "miteos").deepCopy();
+        ((ObjectNode) rule.at("/spec/groups/0/rules/0")).remove("expr");
+
+        assertThat(VALIDATOR.errors(rule)).anyMatch(e -> e.contains("expr"));
     }
 
     private static JsonNode document(String kind, String name) {

@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * Validates any manifest document with the schema its API calls for: the Kubernetes OpenAPI
- * schema for built-in kinds, the CRD schema for Strimzi's kinds, {@link KedaScaledObjects} for
- * KEDA's. A kind none of them knows fails rather than passing unchecked.
+ * schema for built-in kinds, the CRD schema for Strimzi's and the Prometheus Operator's kinds,
+ * {@link KedaScaledObjects} for KEDA's. A kind none of them knows fails rather than passing unchecked.
  */
 final class ManifestValidator {
 
@@ -31,13 +31,17 @@ final class ManifestValidator {
         return shared;
     }
 
-    /** With the CRDs of the Strimzi version in the parent POM (generated: a few seconds). */
+    /**
+     * With the CRDs of the Strimzi version in the parent POM (generated: a few seconds) and those
+     * of the Prometheus Operator ({@link PrometheusOperatorCrds}).
+     */
     private static ManifestValidator create() {
         CrdSchemas crds = new CrdSchemas();
         StrimziCrds.generate().forEach(crd -> crds.add(crd.document()));
         if (crds.isEmpty()) {
             throw new IllegalStateException("Strimzi's crd-generator produced no schema");
         }
+        PrometheusOperatorCrds.load().forEach(crd -> crds.add(crd.document()));
         return new ManifestValidator(crds);
     }
 
@@ -47,10 +51,10 @@ final class ManifestValidator {
         if (apiVersion.startsWith("keda.sh/")) {
             return KedaScaledObjects.errors(document);
         }
-        if (apiVersion.startsWith("kafka.strimzi.io/")) {
+        if (apiVersion.startsWith("kafka.strimzi.io/") || apiVersion.startsWith("monitoring.coreos.com/")) {
             return crds.errors(document).orElseThrow(() -> new AssertionError(
-                    "no Strimzi CRD schema for " + apiVersion + " " + document.path("kind").asText()
-                            + " (StrimziCrds.MODELS)"));
+                    "no CRD schema for " + apiVersion + " " + document.path("kind").asText()
+                            + " (StrimziCrds.MODELS, PrometheusOperatorCrds.FILES)"));
         }
         return KubernetesSchemas.errors(document);
     }

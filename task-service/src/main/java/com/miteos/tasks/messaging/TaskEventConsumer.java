@@ -4,6 +4,7 @@ import com.miteos.model.event.EventEnvelope;
 import com.miteos.model.event.EventJson;
 import com.miteos.model.event.EventPayload;
 import com.miteos.tasks.inbox.Inbox;
+import com.miteos.tasks.metrics.ConsumerMetrics;
 import com.miteos.tasks.service.TaskProjection;
 import io.smallrye.mutiny.Uni;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -18,16 +19,25 @@ public class TaskEventConsumer {
 
     private final TaskProjection projection;
     private final Inbox inbox;
+    private final ConsumerMetrics metrics;
 
-    public TaskEventConsumer(TaskProjection projection, Inbox inbox) {
+    public TaskEventConsumer(TaskProjection projection, Inbox inbox, ConsumerMetrics metrics) {
         this.projection = projection;
         this.inbox = inbox;
+        this.metrics = metrics;
     }
 
     @Incoming("task-events")
     public Uni<Void> consume(String record) {
-        EventEnvelope<EventPayload> envelope = EventJson.fromJson(record);
+        EventEnvelope<EventPayload> envelope;
+        try {
+            envelope = EventJson.fromJson(record);
+        } catch (RuntimeException malformed) {
+            metrics.deadLettered("malformed");
+            throw malformed;
+        }
         MDC.put("task_id", envelope.taskId());
-        return inbox.untilCommitted(envelope, projection.apply(envelope));
+        return inbox.untilCommitted(envelope, projection.apply(envelope))
+                .onFailure().invoke(refused -> metrics.deadLettered("refused"));
     }
 }

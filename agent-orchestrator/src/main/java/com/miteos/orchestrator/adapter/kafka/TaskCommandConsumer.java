@@ -7,6 +7,7 @@ import com.miteos.model.event.TaskCancelRequested;
 import com.miteos.model.event.TaskCreated;
 import com.miteos.model.event.TaskPauseRequested;
 import com.miteos.model.event.TaskResumeRequested;
+import com.miteos.orchestrator.application.metrics.OrchestratorMetrics;
 import com.miteos.orchestrator.application.supervisor.TaskCommandHandler;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -30,12 +31,17 @@ public class TaskCommandConsumer {
     private static final Duration RETRY_FIRST = Duration.ofMillis(200);
     private static final Duration RETRY_MAX = Duration.ofSeconds(10);
 
+    /** The consumer group, as the dead-letter metric names it. */
+    static final String GROUP = "agent-orchestrator";
+
     private final TaskCommandHandler commands;
     private final CommandCatchUp catchUp;
+    private final OrchestratorMetrics metrics;
 
-    public TaskCommandConsumer(TaskCommandHandler commands, CommandCatchUp catchUp) {
+    public TaskCommandConsumer(TaskCommandHandler commands, CommandCatchUp catchUp, OrchestratorMetrics metrics) {
         this.commands = commands;
         this.catchUp = catchUp;
+        this.metrics = metrics;
     }
 
     @Incoming("task-commands")
@@ -45,6 +51,7 @@ public class TaskCommandConsumer {
             envelope = EventJson.fromJson(record.getPayload());
             requireComplete(envelope);
         } catch (RuntimeException malformed) {
+            metrics.deadLettered(GROUP, "malformed");
             return Uni.createFrom().completionStage(record.nack(malformed)).invoke(() -> processed(record));
         }
         Integer partition = record.getMetadata(IncomingKafkaRecordMetadata.class)
@@ -54,9 +61,13 @@ public class TaskCommandConsumer {
                 .onFailure(e -> !isRefusedData(e)).invoke(e -> Log.warnf("task %s: command %s failed, retrying: %s",
                         envelope.taskId(), envelope.type(), e.toString()))
                 .onFailure(e -> !isRefusedData(e)).retry().withBackOff(RETRY_FIRST, RETRY_MAX).indefinitely()
-                .onItemOrFailure().transformToUni((done, refused) -> Uni.createFrom()
-                        .completionStage(refused != null ? record.nack(refused) : record.ack())
-                        .invoke(() -> processed(record)));
+                .onItemOrFailure().transformToUni((done, refused) -> {
+                    if (refused != null) {
+                        metrics.deadLettered(GROUP, "refused");
+                    }
+                    return Uni.createFrom().completionStage(refused != null ? record.nack(refused) : record.ack())
+                            .invoke(() -> processed(record));
+                });
     }
 
     @SuppressWarnings("unchecked")

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.miteos.model.task.AgentStatus;
+import com.miteos.orchestrator.application.metrics.OrchestratorMetrics;
 import com.miteos.orchestrator.application.tools.FinishTool;
 import com.miteos.orchestrator.application.tools.ToolBox;
 import com.miteos.orchestrator.config.OrchestratorConfig;
@@ -53,9 +54,11 @@ public class AgentLoop {
     private final BudgetGuard budget;
     private final ObjectMapper json;
     private final int maxSteps;
+    private final OrchestratorMetrics metrics;
 
     public AgentLoop(ToolBox tools, CostMeter costs, BudgetGuard budget, ObjectMapper json,
-            OrchestratorConfig config) {
+            OrchestratorConfig config, OrchestratorMetrics metrics) {
+        this.metrics = metrics;
         this.tools = tools;
         this.costs = costs;
         this.budget = budget;
@@ -240,7 +243,7 @@ public class AgentLoop {
             return Uni.createFrom().item(ToolResults.error(tool.name(), "The arguments are not a JSON object."));
         }
         try {
-            return tool.execute(arguments, context)
+            return metrics.toolCall(tool.name(), () -> tool.execute(arguments, context), ToolFailure.class)
                     .map(text -> ToolResults.untrusted(tool.name(), text))
                     .onFailure(ToolFailure.class)
                     .recoverWithItem(e -> ToolResults.error(tool.name(), e.getMessage()));

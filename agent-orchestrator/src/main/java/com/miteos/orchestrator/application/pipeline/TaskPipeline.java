@@ -3,6 +3,7 @@ package com.miteos.orchestrator.application.pipeline;
 import com.miteos.model.task.AgentStatus;
 import com.miteos.model.task.PendingAction;
 import com.miteos.orchestrator.application.deploy.DeliverableDeployer;
+import com.miteos.orchestrator.application.metrics.OrchestratorMetrics;
 import com.miteos.orchestrator.application.tools.WriteFileTool;
 import com.miteos.orchestrator.domain.run.AutonomyPolicy;
 import com.miteos.orchestrator.domain.run.Checkpoint;
@@ -59,19 +60,21 @@ public class TaskPipeline {
     private final WriteFileTool writeFile;
     private final DeliverableDeployer deployer;
     private final TaskFileStore files;
+    private final OrchestratorMetrics metrics;
 
     public TaskPipeline(Planner planner, AgentLoop loop, ModeProviders providers, WriteFileTool writeFile,
-            DeliverableDeployer deployer, TaskFileStore files) {
+            DeliverableDeployer deployer, TaskFileStore files, OrchestratorMetrics metrics) {
         this.planner = planner;
         this.loop = loop;
         this.providers = providers;
         this.writeFile = writeFile;
         this.deployer = deployer;
         this.files = files;
+        this.metrics = metrics;
     }
 
     public Uni<Void> execute(TaskRun run) {
-        ModelProvider model = providers.model(run.mode(), run.config());
+        ModelProvider model = metrics.metered(providers.model(run.mode(), run.config()));
         SearchProvider search = providers.search(run.mode());
         if (run.isFinished()) {
             return Uni.createFrom().voidItem();

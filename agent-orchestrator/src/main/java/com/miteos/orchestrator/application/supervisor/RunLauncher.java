@@ -2,12 +2,14 @@ package com.miteos.orchestrator.application.supervisor;
 
 import com.miteos.model.event.EventEnvelope;
 import com.miteos.model.event.TaskCreated;
+import com.miteos.orchestrator.application.metrics.OrchestratorMetrics;
 import com.miteos.orchestrator.application.pipeline.TaskPipeline;
 import com.miteos.orchestrator.config.OrchestratorConfig;
 import com.miteos.orchestrator.domain.run.TaskRun;
 import com.miteos.orchestrator.port.commands.CommandBacklog;
 import com.miteos.orchestrator.port.journal.TaskJournal;
 import com.miteos.orchestrator.port.journal.TaskStore;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -33,29 +35,37 @@ public class RunLauncher {
     private final CommandBacklog backlog;
     private final Duration catchUpTimeout;
     private final RunSlots slots;
+    private final OrchestratorMetrics meters;
 
     RunLauncher(TaskPipeline pipeline, TaskJournal journal, RunningTasks running, CommandBacklog backlog,
-            OrchestratorConfig config, MeterRegistry metrics) {
+            OrchestratorConfig config, MeterRegistry metrics, OrchestratorMetrics meters) {
         this.pipeline = pipeline;
         this.journal = journal;
         this.running = running;
         this.backlog = backlog;
         this.catchUpTimeout = config.recovery().catchUpTimeout();
         this.slots = new RunSlots(config.agents().maxRunningTasks());
-        metrics.gauge("miteos.orchestrator.runs.waiting", slots, RunSlots::waiting);
+        this.meters = meters;
+        Gauge.builder("miteos.orchestrator.runs.waiting", slots, RunSlots::waiting)
+                .description("Runs of this instance waiting for a slot (MITEOS_MAX_RUNNING_TASKS)")
+                .register(metrics);
+        meters.watchAgents(running::runs);
     }
 
     /** A new run of an accepted task. */
     TaskRun create(EventEnvelope<TaskCreated> created) {
         return new TaskRun(created.taskId(), created.accountId(), created.mode(), created.payload().prompt(),
-                created.payload().config(), journal);
+                created.payload().config(),
+                meters.meter(journal, created.mode(), created.payload().createdAt(), null, false));
     }
 
     /** The run of a stored task, restored to where it was. */
     TaskRun restore(TaskStore.StoredTask stored) {
         EventEnvelope<TaskCreated> created = stored.created();
         return TaskRun.restore(created.taskId(), created.accountId(), created.mode(), created.payload().prompt(),
-                created.payload().config(), journal, stored.state(), stored.checkpoints());
+                created.payload().config(), meters.meter(journal, created.mode(), created.payload().createdAt(),
+                        stored.state(), !stored.checkpoints().isEmpty()),
+                stored.state(), stored.checkpoints());
     }
 
     /** Starts a run once the commands waiting in its partition ({@code null}: at start-up) are read. */

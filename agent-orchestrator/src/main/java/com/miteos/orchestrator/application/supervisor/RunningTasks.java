@@ -2,6 +2,7 @@ package com.miteos.orchestrator.application.supervisor;
 
 import com.miteos.orchestrator.domain.run.TaskRun;
 import com.miteos.orchestrator.port.journal.DurableJournal;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -26,7 +27,9 @@ public class RunningTasks {
 
     public RunningTasks(DurableJournal journal, MeterRegistry metrics) {
         journal.onTakenOver(this::forget);
-        metrics.gauge("miteos.orchestrator.runs.active", runs, Map::size);
+        Gauge.builder("miteos.orchestrator.runs.active", runs, Map::size)
+                .description("Runs this instance holds: running, or held until its command partition is caught up")
+                .register(metrics);
     }
 
     /** Takes a task id for this instance; false when it is here already (a redelivery, a second claim). */

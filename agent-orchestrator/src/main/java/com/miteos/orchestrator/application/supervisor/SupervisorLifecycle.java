@@ -2,6 +2,7 @@ package com.miteos.orchestrator.application.supervisor;
 
 import com.miteos.orchestrator.port.journal.DurableJournal;
 import com.miteos.orchestrator.port.journal.InstanceRegistry;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -35,7 +36,9 @@ public class SupervisorLifecycle {
         this.drain = drain;
         this.instances = instances;
         this.ownership = ownership;
-        metrics.gauge("miteos.orchestrator.journal.pending", journal, DurableJournal::pending);
+        Gauge.builder("miteos.orchestrator.journal.pending", journal, DurableJournal::pending)
+                .description("Journal entries of this instance handed over and not yet written to PostgreSQL")
+                .register(metrics);
     }
 
     /** Completes once this process's own earlier tasks are recovered: commands may be taken from then on. */

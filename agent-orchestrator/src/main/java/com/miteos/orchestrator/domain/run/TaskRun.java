@@ -141,6 +141,11 @@ public final class TaskRun {
     }
 
     /** Whether the run was stopped for a shutdown; its task goes on when it is resumed. */
+    /** How many of its agents have not finished (queued, thinking, acting or waiting). */
+    public synchronized int activeAgents() {
+        return (int) roster.snapshot().stream().filter(agent -> !agent.status().isFinished()).count();
+    }
+
     public synchronized boolean isSuspended() {
         return lifecycle.isSuspended();
     }
