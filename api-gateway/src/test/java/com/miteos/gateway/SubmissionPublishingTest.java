@@ -112,7 +112,7 @@ class SubmissionPublishingTest {
     @Test
     void aSubmissionTheBrokerRefusesIsStillAcceptedAndARetryPublishesIt() {
         doReturn(Uni.createFrom().failure(new IllegalStateException("broker away")))
-                .doCallRealMethod().when(publisher).taskCreated(any());
+                .doCallRealMethod().when(publisher).taskCreated(any(), any());
         RequestSpecification retry = as(ApiTestSupport.newToken(account, "test"))
                 .header("Idempotency-Key", "refused-1").body("{\"prompt\":\"keep me\"}");
 
@@ -195,7 +195,8 @@ class SubmissionPublishingTest {
 
     private TaskSubmission submission(Instant createdAt) {
         return new TaskSubmission(Ids.newId(IdPrefix.TASK), account, Mode.LIVE.value(), null, "0".repeat(64),
-                "stored, then the gateway died", new TaskConfig(2, 80, false, null, null), createdAt, null);
+                "stored, then the gateway died", new TaskConfig(2, 80, false, null, null), createdAt, null,
+                null);
     }
 
     private List<EventEnvelope<EventPayload>> createdEvents(String taskId) {

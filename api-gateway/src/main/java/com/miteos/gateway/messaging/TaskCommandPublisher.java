@@ -8,6 +8,7 @@ import com.miteos.model.event.TaskPauseRequested;
 import com.miteos.model.event.TaskResumeRequested;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -32,8 +33,18 @@ public class TaskCommandPublisher {
         this.control = control;
     }
 
-    public Uni<Void> taskCreated(EventEnvelope<TaskCreated> event) {
-        return send(created, event);
+    /**
+     * The record continues the trace {@code traceparent} names (the submitting request's, stored with the
+     * submission): its producer span, and so the {@code traceparent} header the connector writes, are
+     * that trace's. Null: the current context's trace, as for the other commands.
+     */
+    public Uni<Void> taskCreated(EventEnvelope<TaskCreated> event, String traceparent) {
+        Message<String> message = message(event);
+        if (traceparent != null) {
+            // The connector's producer span takes TracingMetadata's "current" context as its parent.
+            message = message.addMetadata(TracingMetadata.withCurrent(TraceParents.parse(traceparent)));
+        }
+        return created.sendMessage(message);
     }
 
     public Uni<Void> cancelRequested(EventEnvelope<TaskCancelRequested> event) {
@@ -49,8 +60,11 @@ public class TaskCommandPublisher {
     }
 
     private static Uni<Void> send(MutinyEmitter<String> emitter, EventEnvelope<?> event) {
-        Message<String> message = Message.of(EventJson.toJson(event))
+        return emitter.sendMessage(message(event));
+    }
+
+    private static Message<String> message(EventEnvelope<?> event) {
+        return Message.of(EventJson.toJson(event))
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.taskId()).build());
-        return emitter.sendMessage(message);
     }
 }

@@ -34,7 +34,7 @@ public class SubmissionOutbox {
 
     private static final String COLUMNS = """
             task_id, account_id, mode, idempotency_key, request_hash, prompt, config::text AS config, created_at,
-            published_at""";
+            published_at, traceparent""";
 
     private final Pool pool;
     private final ObjectMapper json;
@@ -90,11 +90,11 @@ public class SubmissionOutbox {
     private Uni<Boolean> insert(SqlClient client, TaskSubmission s) {
         return client.preparedQuery("""
                         INSERT INTO task_submissions (task_id, account_id, mode, idempotency_key, request_hash, prompt,
-                                                      config, created_at)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8)
+                                                      config, created_at, traceparent)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8, $9)
                         ON CONFLICT (account_id, mode, idempotency_key) DO NOTHING""")
                 .execute(Tuple.from(Arrays.asList(s.taskId(), s.accountId(), s.mode(), s.idempotencyKey(),
-                        s.requestHash(), s.prompt(), write(s.config()), s.createdAt().atOffset(ZoneOffset.UTC))))
+                        s.requestHash(), s.prompt(), write(s.config()), s.createdAt().atOffset(ZoneOffset.UTC), s.traceparent())))
                 .map(rows -> rows.rowCount() == 1);
     }
 
@@ -175,7 +175,8 @@ public class SubmissionOutbox {
             return new TaskSubmission(row.getString("task_id"), row.getString("account_id"), row.getString("mode"),
                     row.getString("idempotency_key"), row.getString("request_hash"), row.getString("prompt"),
                     json.readValue(row.getString("config"), TaskConfig.class),
-                    row.getOffsetDateTime("created_at").toInstant(), instant(row.getOffsetDateTime("published_at")));
+                    row.getOffsetDateTime("created_at").toInstant(), instant(row.getOffsetDateTime("published_at")),
+                    row.getString("traceparent"));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored task config is unreadable", e);
         }

@@ -48,13 +48,15 @@ public class TaskSubmissionEntity {
     @Column(name = "published_at")
     private Instant publishedAt;
 
+    private String traceparent;
+
     protected TaskSubmissionEntity() {
     }
 
     TaskSubmission toSubmission(ObjectMapper json) {
         try {
             return new TaskSubmission(taskId, accountId, mode, idempotencyKey, requestHash, prompt,
-                    json.readValue(config, TaskConfig.class), createdAt, publishedAt);
+                    json.readValue(config, TaskConfig.class), createdAt, publishedAt, traceparent);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored task config is unreadable", e);
         }

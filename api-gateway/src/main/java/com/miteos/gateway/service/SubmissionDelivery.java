@@ -47,7 +47,7 @@ public class SubmissionDelivery {
 
     /** As {@link #deliver}, for a submission stored just now: nobody can have published it yet, so no check. */
     public Uni<Void> deliverNew(TaskSubmission s) {
-        return share(s, () -> publisher.taskCreated(event(s)).call(() -> markPublished(s)));
+        return share(s, () -> publisher.taskCreated(event(s), s.traceparent()).call(() -> markPublished(s)));
     }
 
     private Uni<Void> share(TaskSubmission s, Supplier<Uni<Void>> delivery) {
@@ -59,7 +59,7 @@ public class SubmissionDelivery {
     private Uni<Void> publishUnlessPublished(TaskSubmission s) {
         return outbox.isPublished(s.taskId()).flatMap(published -> published
                 ? Uni.createFrom().voidItem()
-                : publisher.taskCreated(event(s)).call(() -> markPublished(s)));
+                : publisher.taskCreated(event(s), s.traceparent()).call(() -> markPublished(s)));
     }
 
     /** The broker has the record: a stamp that fails only means the relay will publish it once more. */

@@ -8,6 +8,7 @@ import com.miteos.gateway.metrics.GatewayMetrics;
 import com.miteos.gateway.domain.Caller;
 import com.miteos.gateway.mapping.TaskRequestParser.NewTask;
 import com.miteos.gateway.messaging.TaskCommandPublisher;
+import com.miteos.gateway.messaging.TraceParents;
 import com.miteos.gateway.repository.SubmissionOutbox;
 import com.miteos.gateway.repository.TaskSubmission;
 import com.miteos.gateway.repository.TaskSubmissionRepository;
@@ -78,7 +79,7 @@ public class TaskService {
     public Uni<Created> create(Caller caller, NewTask request, String idempotencyKey) {
         TaskSubmission submission = new TaskSubmission(Ids.newId(IdPrefix.TASK), caller.accountId(),
                 caller.mode().value(), idempotencyKey, fingerprint(request), request.prompt(), request.config(),
-                Instant.now().truncatedTo(ChronoUnit.SECONDS), null);
+                Instant.now().truncatedTo(ChronoUnit.SECONDS), null, TraceParents.current());
         // A replay is never refused for being over the limit: its task already exists.
         return activeTasks.admit(caller, submission)
                 .onFailure(e -> e instanceof ApiProblem p && p.status() == 429)

@@ -140,7 +140,7 @@ class ActiveTaskCapAcrossReplicasTest {
     private TaskSubmission submission() {
         return new TaskSubmission(Ids.newId(IdPrefix.TASK), caller.accountId(), caller.mode().value(), null, "hash",
                 "a prompt", new TaskConfig(1, 50, false, null, null), Instant.now().truncatedTo(ChronoUnit.SECONDS),
-                null);
+                null, null);
     }
 
     private long storedSubmissions() {

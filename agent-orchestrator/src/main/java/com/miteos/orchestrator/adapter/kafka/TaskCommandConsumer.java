@@ -10,7 +10,9 @@ import com.miteos.model.event.TaskResumeRequested;
 import com.miteos.orchestrator.application.metrics.OrchestratorMetrics;
 import com.miteos.orchestrator.application.supervisor.TaskCommandHandler;
 import io.quarkus.logging.Log;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.vertx.sqlclient.DatabaseException;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -54,10 +56,13 @@ public class TaskCommandConsumer {
             metrics.deadLettered(GROUP, "malformed");
             return Uni.createFrom().completionStage(record.nack(malformed)).invoke(() -> processed(record));
         }
+        // The connector's consumer span, a child of the record's traceparent header: the task's trace.
+        String traceparent = TraceParents.of(TracingMetadata.fromMessage(record)
+                .map(TracingMetadata::getCurrentContext).orElseGet(Context::current));
         Integer partition = record.getMetadata(IncomingKafkaRecordMetadata.class)
                 .map(kafka -> kafka.getPartition()).orElse(null);
         return commands.ready(partition)
-                .chain(() -> apply(envelope, partition))
+                .chain(() -> apply(envelope, partition, traceparent))
                 .onFailure(e -> !isRefusedData(e)).invoke(e -> Log.warnf("task %s: command %s failed, retrying: %s",
                         envelope.taskId(), envelope.type(), e.toString()))
                 .onFailure(e -> !isRefusedData(e)).retry().withBackOff(RETRY_FIRST, RETRY_MAX).indefinitely()
@@ -71,9 +76,10 @@ public class TaskCommandConsumer {
     }
 
     @SuppressWarnings("unchecked")
-    private Uni<Void> apply(EventEnvelope<EventPayload> envelope, Integer partition) {
+    private Uni<Void> apply(EventEnvelope<EventPayload> envelope, Integer partition, String traceparent) {
         if (envelope.payload() instanceof TaskCreated) {
-            return commands.start((EventEnvelope<TaskCreated>) (EventEnvelope<?>) envelope, partition);
+            return commands.start((EventEnvelope<TaskCreated>) (EventEnvelope<?>) envelope, partition,
+                    traceparent);
         } else if (envelope.payload() instanceof TaskCancelRequested) {
             return commands.cancel(envelope.taskId());
         } else if (envelope.payload() instanceof TaskPauseRequested) {

@@ -243,7 +243,9 @@ public class JournalWriter implements TaskJournal, DurableJournal {
         }
         if (!outbox.isEmpty()) {
             done = done.chain(() -> sql.preparedQuery(
-                            "INSERT INTO outbox (topic, record_key, payload) VALUES ($1, $2, $3)")
+                            // The row is published in its task's trace (records are keyed by task id).
+                            "INSERT INTO outbox (topic, record_key, payload, traceparent) VALUES ($1, $2, $3,"
+                                    + " (SELECT traceparent FROM tasks WHERE task_id = $2))")
                     .executeBatch(outbox).replaceWithVoid());
         }
         return done;

@@ -1,11 +1,13 @@
 package com.miteos.orchestrator.adapter.postgres;
 
 import com.miteos.model.event.Topics;
+import com.miteos.orchestrator.adapter.kafka.TraceParents;
 import com.miteos.orchestrator.config.OrchestratorConfig;
 import com.miteos.orchestrator.port.journal.EventOutbox;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -106,7 +108,7 @@ public class OutboxRelay implements EventOutbox {
 
     private Uni<Integer> publishWaiting(SqlClient sql) {
         return sql.preparedQuery("""
-                        SELECT id, topic, record_key, payload FROM outbox
+                        SELECT id, topic, record_key, payload, traceparent FROM outbox
                         WHERE sent_at IS NULL ORDER BY id LIMIT $1""")
                 .execute(Tuple.of(batchSize))
                 .flatMap(rows -> {
@@ -117,7 +119,8 @@ public class OutboxRelay implements EventOutbox {
                     List<Uni<Void>> sends = new ArrayList<>();
                     for (Row row : rows) {
                         ids.add(row.getLong("id"));
-                        sends.add(send(row.getString("topic"), row.getString("record_key"), row.getString("payload")));
+                        sends.add(send(row.getString("topic"), row.getString("record_key"), row.getString("payload"),
+                                row.getString("traceparent")));
                     }
                     // Handed to the producer in id order, which it keeps per partition.
                     return Uni.join().all(sends).andFailFast()
@@ -127,10 +130,18 @@ public class OutboxRelay implements EventOutbox {
                 });
     }
 
-    private Uni<Void> send(String topic, String key, String payload) {
+    /**
+     * {@code traceparent}: the task's trace; the connector's producer span (and the record's
+     * {@code traceparent} header) continue it, not whatever context the relay runs in.
+     */
+    private Uni<Void> send(String topic, String key, String payload, String traceparent) {
         MutinyEmitter<String> emitter = Topics.TASK_DELIVERABLE.equals(topic) ? deliverables : status;
-        return emitter.sendMessage(Message.of(payload)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build()));
+        Message<String> message = Message.of(payload)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build());
+        if (traceparent != null) {
+            message = message.addMetadata(TracingMetadata.withCurrent(TraceParents.parse(traceparent)));
+        }
+        return emitter.sendMessage(message);
     }
 
     @Override

@@ -44,9 +44,10 @@ public class PostgresTaskStore implements TaskStore {
      * Cancels and pauses that arrived first are taken with it, in the same transaction.
      */
     @Override
-    public Uni<Intake> accept(EventEnvelope<TaskCreated> created, String owner, Integer partition) {
+    public Uni<Intake> accept(EventEnvelope<TaskCreated> created, String owner, Integer partition,
+            String traceparent) {
         if (partition == null) {
-            return pool.withTransaction(sql -> insert(sql, created, owner, null, null));
+            return pool.withTransaction(sql -> insert(sql, created, owner, null, null, traceparent));
         }
         Long epoch = leases.partitionEpoch(partition).orElse(null);
         if (epoch == null) {
@@ -56,18 +57,18 @@ public class PostgresTaskStore implements TaskStore {
                         SELECT 1 FROM partition_leases WHERE command_partition = $1 AND epoch = $2 FOR SHARE""")
                 .execute(Tuple.of(partition, epoch))
                 .flatMap(held -> held.rowCount() == 0 ? Uni.createFrom().item(Intake.NOT_OWNED)
-                        : insert(sql, created, owner, partition, epoch)));
+                        : insert(sql, created, owner, partition, epoch, traceparent)));
     }
 
     private Uni<Intake> insert(SqlClient sql, EventEnvelope<TaskCreated> created, String owner, Integer partition,
-            Long epoch) {
+            Long epoch, String traceparent) {
         return sql.preparedQuery("""
                         INSERT INTO tasks (task_id, account_id, mode, created_event, status, owner,
-                                           command_partition, lease_epoch)
-                        VALUES ($1, $2, $3, $4, 'pending', $5, $6, COALESCE($7, nextval('lease_epochs')))
+                                           command_partition, lease_epoch, traceparent)
+                        VALUES ($1, $2, $3, $4, 'pending', $5, $6, COALESCE($7, nextval('lease_epochs')), $8)
                         ON CONFLICT (task_id) DO NOTHING RETURNING lease_epoch""")
                 .execute(Tuple.tuple(Arrays.asList(created.taskId(), created.accountId(), created.mode().value(),
-                        EventJson.toJson(created), owner, partition, epoch)))
+                        EventJson.toJson(created), owner, partition, epoch, traceparent)))
                 .flatMap(inserted -> {
                     if (inserted.rowCount() == 0) {
                         return Uni.createFrom().item(Intake.SEEN_BEFORE);

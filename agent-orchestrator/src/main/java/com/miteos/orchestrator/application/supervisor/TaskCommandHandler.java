@@ -50,14 +50,15 @@ public class TaskCommandHandler {
     /**
      * Accepts a task that came on {@code partition} ({@code null}: without one) and starts it,
      * unless it was accepted before (a redelivery) or its partition is no longer held here (its
-     * next owner reads the command again).
+     * next owner reads the command again). {@code traceparent}: the trace the task's record came in
+     * (null: none), stored with the task so its events, and a run resumed later, stay in it.
      */
-    public Uni<Void> start(EventEnvelope<TaskCreated> created, Integer partition) {
+    public Uni<Void> start(EventEnvelope<TaskCreated> created, Integer partition, String traceparent) {
         String taskId = created.taskId();
         if (!running.hold(taskId)) {
             return Uni.createFrom().voidItem();
         }
-        return store.accept(created, instances.id(), partition)
+        return store.accept(created, instances.id(), partition, traceparent)
                 .onFailure().invoke(() -> running.release(taskId))
                 .invoke(intake -> {
                     if (!intake.accepted()) {

@@ -37,7 +37,7 @@ public interface TaskStore {
      * only while this process holds the partition ({@link PartitionLeases}); {@code null}: it came
      * without one. Cancels and pauses that arrived first are taken with it, atomically.
      */
-    Uni<Intake> accept(EventEnvelope<TaskCreated> created, String owner, Integer partition);
+    Uni<Intake> accept(EventEnvelope<TaskCreated> created, String owner, Integer partition, String traceparent);
 
     /**
      * Records a cancel before it is acknowledged, so it outlives any crash: on the task when it is
