@@ -107,7 +107,8 @@ class CrashIT {
             List<String> failures = new ArrayList<>(verdict.failures());
             if (killer.succeeded() < killer.planned()) {
                 failures.add("chaos incomplete: " + killer.succeeded() + " of " + killer.planned()
-                        + " kills and restarts succeeded");
+                        + " kills and restarts succeeded; failed: " + killer.kills().stream()
+                                .filter(kill -> !kill.succeeded()).map(Object::toString).toList());
             }
             if (load.accepted().isEmpty()) {
                 failures.add("no task was accepted");
@@ -125,7 +126,7 @@ class CrashIT {
      * Every component to kill must be running under the launcher now, or the chaos would be a
      * no-op; PostgreSQL, which is restarted whoever runs it, must answer.
      */
-    private static void requireLauncherComponents(CrashSettings settings) {
+    private static void requireLauncherComponents(CrashSettings settings) throws InterruptedException {
         for (String component : settings.components()) {
             if (component.equals("postgres")) {
                 assertThat(PostgresServer.startTime()).as("PostgreSQL must answer at MITEOS_DB_HOST:MITEOS_DB_PORT")

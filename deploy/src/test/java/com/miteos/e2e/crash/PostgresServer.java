@@ -16,6 +16,8 @@ import java.util.Optional;
  */
 public final class PostgresServer {
 
+    private static final int START_TIME_ATTEMPTS = 15;
+
     private PostgresServer() {
     }
 
@@ -27,15 +29,26 @@ public final class PostgresServer {
                 Objects.requireNonNullElse(System.getenv("MITEOS_DB_PASSWORD"), ""));
     }
 
-    /** {@code pg_postmaster_start_time()}: moves on exactly when the server restarts. Empty if unreachable. */
-    public static Optional<Instant> startTime() {
-        try (Connection db = connect("postgres");
-             Statement query = db.createStatement();
-             ResultSet row = query.executeQuery("SELECT pg_postmaster_start_time()")) {
-            return row.next() ? Optional.of(row.getTimestamp(1).toInstant()) : Optional.empty();
-        } catch (SQLException e) {
-            return Optional.empty();
+    /**
+     * {@code pg_postmaster_start_time()}: moves on exactly when the server restarts. Asked up to
+     * {@link #START_TIME_ATTEMPTS} times a second apart (a connection refused for a moment, say
+     * "too many clients" while the services reconnect, is not the fault under test); empty if the
+     * server never answered, and the last error is printed.
+     */
+    public static Optional<Instant> startTime() throws InterruptedException {
+        SQLException last = null;
+        for (int attempt = 1; attempt <= START_TIME_ATTEMPTS; attempt++) {
+            try (Connection db = connect("postgres");
+                 Statement query = db.createStatement();
+                 ResultSet row = query.executeQuery("SELECT pg_postmaster_start_time()")) {
+                return row.next() ? Optional.of(row.getTimestamp(1).toInstant()) : Optional.empty();
+            } catch (SQLException e) {
+                last = e;
+                Thread.sleep(1_000);
+            }
         }
+        System.out.println("crash test: PostgreSQL did not answer " + START_TIME_ATTEMPTS + " times: " + last);
+        return Optional.empty();
     }
 
     private static String env(String name, String fallback) {
