@@ -94,41 +94,46 @@ public class TaskEventLog {
     /**
      * Writes what a batch adds to its tasks' streams: the new events, the new positions, the held
      * events now covered (deleted) and those newly held back (a repeat changes nothing), each kind
-     * in one statement batch.
+     * in one statement over arrays ({@link Columns}).
      */
     public Uni<Void> write(SqlClient tx, List<Extension> extensions) {
-        List<Tuple> events = new ArrayList<>();
-        List<Tuple> positions = new ArrayList<>();
-        List<Tuple> covered = new ArrayList<>();
-        List<Tuple> held = new ArrayList<>();
+        Columns events = new Columns(4);
+        Columns positions = new Columns(4);
+        Columns covered = new Columns(2);
+        Columns held = new Columns(3);
         for (Extension extension : extensions) {
             String task = extension.taskId();
             for (int i = 0; i < extension.events().size(); i++) {
                 DerivedEvent event = extension.events().get(i);
-                events.add(Tuple.of(task, extension.firstId() + i, event.type(), write(event.data())));
+                events.add(task, extension.firstId() + i, event.type(), write(event.data()));
             }
             Position after = extension.after();
             if (extension.advanced()) {
-                positions.add(Tuple.of(task, after.appliedSequence(), after.lastEventId(), write(after.state())));
+                positions.add(task, after.appliedSequence(), after.lastEventId(), write(after.state()));
             }
             if (extension.coversHeld()) {
-                covered.add(Tuple.of(task, after.appliedSequence()));
+                covered.add(task, after.appliedSequence());
             }
-            extension.held().forEach(envelope ->
-                    held.add(Tuple.of(task, envelope.sequence(), EventJson.toJson(envelope))));
+            extension.held().forEach(envelope -> held.add(task, envelope.sequence(), EventJson.toJson(envelope)));
         }
-        return batch(tx, "INSERT INTO task_event (task_id, id, type, data) VALUES ($1, $2, $3, $4::text::jsonb)", events)
-                .chain(() -> batch(tx, """
-                        UPDATE task_stream SET applied_sequence = $2, last_event_id = $3, state = $4::text::jsonb
-                         WHERE task_id = $1""", positions))
-                .chain(() -> batch(tx, "DELETE FROM task_stream_source WHERE task_id = $1 AND sequence <= $2", covered))
-                .chain(() -> batch(tx, """
-                        INSERT INTO task_stream_source (task_id, sequence, envelope) VALUES ($1, $2, $3::text::jsonb)
-                        ON CONFLICT DO NOTHING""", held));
-    }
-
-    private static Uni<Void> batch(SqlClient tx, String sql, List<Tuple> rows) {
-        return rows.isEmpty() ? Uni.createFrom().voidItem() : tx.preparedQuery(sql).executeBatch(rows).replaceWithVoid();
+        return events.execute(tx, """
+                        INSERT INTO task_event (task_id, id, type, data)
+                        SELECT task_id, id, type, data::jsonb
+                          FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[]) AS u(task_id, id, type, data)""",
+                        String[]::new, Long[]::new, String[]::new, String[]::new)
+                .chain(() -> positions.execute(tx, """
+                        UPDATE task_stream s SET applied_sequence = u.applied, last_event_id = u.last_id,
+                                                 state = u.state::jsonb
+                          FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[]) AS u(task_id, applied, last_id, state)
+                         WHERE s.task_id = u.task_id""", String[]::new, Long[]::new, Long[]::new, String[]::new))
+                .chain(() -> covered.execute(tx, """
+                        DELETE FROM task_stream_source s USING unnest($1::text[], $2::bigint[]) AS u(task_id, upto)
+                         WHERE s.task_id = u.task_id AND s.sequence <= u.upto""", String[]::new, Long[]::new))
+                .chain(() -> held.execute(tx, """
+                        INSERT INTO task_stream_source (task_id, sequence, envelope)
+                        SELECT task_id, sequence, envelope::jsonb
+                          FROM unnest($1::text[], $2::bigint[], $3::text[]) AS u(task_id, sequence, envelope)
+                        ON CONFLICT DO NOTHING""", String[]::new, Long[]::new, String[]::new));
     }
 
     /**
