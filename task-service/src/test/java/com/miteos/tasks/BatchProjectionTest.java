@@ -137,6 +137,8 @@ class BatchProjectionTest {
                     - metricsBefore.sum("miteos_dlq_records_total", "reason", "malformed")).isEqualTo(1);
             assertThat(metricsAfter.sum("miteos_dlq_records_total", "reason", "refused")
                     - metricsBefore.sum("miteos_dlq_records_total", "reason", "refused")).isEqualTo(1);
+            assertThat(metricsAfter.sum("miteos_projection_batches_total", "outcome", "one_by_one")
+                    - metricsBefore.sum("miteos_projection_batches_total", "outcome", "one_by_one")).isEqualTo(1);
         });
         assertThat(row(refused)).isNull();
         assertThat(EventLogTest.read(refused, 0, 1000)).isEmpty();

@@ -72,10 +72,14 @@ public class TaskEventConsumer {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return projection.applyAll(events).onFailure().recoverWithUni(failure -> {
-            Log.warnf("a batch of %d event(s) failed (%s); projecting them one by one", events.size(), failure.toString());
-            return oneByOne(events, eventRecords);
-        });
+        return projection.applyAll(events)
+                .invoke(() -> metrics.batch("committed"))
+                .onFailure().recoverWithUni(failure -> {
+                    Log.warnf("a batch of %d event(s) failed (%s); projecting them one by one", events.size(),
+                            failure.toString());
+                    metrics.batch("one_by_one");
+                    return oneByOne(events, eventRecords);
+                });
     }
 
     /** The batch again, an event per transaction, in order; a refused one goes to the dead-letter topic. */

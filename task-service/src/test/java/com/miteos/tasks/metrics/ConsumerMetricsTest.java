@@ -55,6 +55,7 @@ class ConsumerMetricsTest {
                     "outcome", "duplicate")).isEqualTo(1);
             assertThat(delta(before, after, "miteos_dlq_records_total", "group", "task-service", "reason", "malformed"))
                     .isEqualTo(1);
+            assertThat(delta(before, after, "miteos_projection_batches_total", "outcome", "committed")).isEqualTo(1);
         });
 
         Scrape scrape = Scrape.now();
