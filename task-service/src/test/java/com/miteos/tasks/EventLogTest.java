@@ -44,7 +44,7 @@ class EventLogTest {
     @Inject
     Pool pool;
 
-    private InMemorySource<String> source;
+    private InMemorySource<List<String>> source;
     private String account;
 
     @BeforeEach
@@ -150,7 +150,7 @@ class EventLogTest {
         return read(task, 0, 1000);
     }
 
-    private static List<Map<String, Object>> read(String task, long after, int limit) {
+    static List<Map<String, Object>> read(String task, long after, int limit) {
         List<Map<String, Object>> answer = given().contentType(ContentType.JSON)
                 .body(List.of(Map.of("task_id", task, "after", after), Map.of("task_id", "task_other", "after", 0)))
                 .queryParam("limit", limit)
@@ -180,6 +180,6 @@ class EventLogTest {
     }
 
     private void send(EventEnvelope<?> envelope) {
-        source.send(EventJson.toJson(envelope));
+        source.send(List.of(EventJson.toJson(envelope)));
     }
 }

@@ -64,7 +64,7 @@ class TaskProjectionTest {
     @Inject
     Pool pool;
 
-    private InMemorySource<String> events;
+    private InMemorySource<List<String>> events;
     private String account;
 
     @BeforeEach
@@ -327,7 +327,7 @@ class TaskProjectionTest {
     }
 
     private void send(EventEnvelope<?> envelope) {
-        events.send(EventJson.toJson(envelope));
+        events.send(List.of(EventJson.toJson(envelope)));
     }
 
     private EventEnvelope<TaskCreated> created(String task, Mode mode, String prompt) {

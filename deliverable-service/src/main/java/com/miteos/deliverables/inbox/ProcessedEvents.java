@@ -7,6 +7,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * SQL for the {@code processed_events} table. Native SQL on purpose: the insert-first
@@ -30,6 +33,26 @@ public class ProcessedEvents {
         return tx.preparedQuery("INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                 .execute(Tuple.of(consumer, eventId))
                 .map(rows -> rows.rowCount() == 1);
+    }
+
+    /**
+     * Records that {@code consumer} handled every id of {@code eventIds}, in the caller's
+     * transaction and in one statement; answers the ids it had not recorded before (the others
+     * must be skipped). The ids are inserted in sorted order, so two transactions recording
+     * overlapping batches wait for each other instead of deadlocking.
+     */
+    public Uni<Set<String>> recordAll(SqlClient tx, String consumer, List<String> eventIds) {
+        String[] ids = eventIds.stream().distinct().sorted().toArray(String[]::new);
+        return tx.preparedQuery("""
+                        INSERT INTO processed_events (consumer, event_id)
+                        SELECT $1, id FROM unnest($2::text[]) WITH ORDINALITY AS u(id, n) ORDER BY n
+                        ON CONFLICT DO NOTHING RETURNING event_id""")
+                .execute(Tuple.of(consumer, ids))
+                .map(rows -> {
+                    Set<String> recorded = new HashSet<>();
+                    rows.forEach(row -> recorded.add(row.getString("event_id")));
+                    return recorded;
+                });
     }
 
     /**

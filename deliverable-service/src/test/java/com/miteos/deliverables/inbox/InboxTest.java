@@ -14,15 +14,17 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The inbox projects an event once per consumer, records its id only with a projection that
- * committed, retries a failed delivery until it commits, and does not retry data the database
- * refuses.
+ * The inbox projects an event once per consumer (also within a batch), records its id only with a
+ * projection that committed, retries a failed delivery until it commits, and does not retry data
+ * the database refuses.
  */
 @QuarkusTest
 class InboxTest {
@@ -73,6 +75,34 @@ class InboxTest {
         inbox.once(CONSUMER, event, tx -> count(projected)).await().atMost(WAIT);
         assertThat(projected).hasValue(1);
         assertThat(recorded(CONSUMER, event)).isOne();
+    }
+
+    @Test
+    void aBatchProjectsEachNewEventOnceAndSkipsThoseSeenBefore() {
+        EventEnvelope<?> seen = event();
+        EventEnvelope<?> fresh = event();
+        inbox.once(CONSUMER, seen, tx -> Uni.createFrom().voidItem()).await().atMost(WAIT);
+        List<EventEnvelope<?>> projected = new ArrayList<>();
+
+        inbox.onceAll(CONSUMER, List.of(seen, fresh, fresh), (tx, events) -> {
+            projected.addAll(events);
+            return Uni.createFrom().voidItem();
+        }).await().atMost(WAIT);
+
+        assertThat(projected).containsExactly(fresh);
+        assertThat(recorded(CONSUMER, fresh)).isOne();
+    }
+
+    @Test
+    void aFailedBatchRecordsNoneOfItsIds() {
+        EventEnvelope<?> first = event();
+        EventEnvelope<?> second = event();
+
+        assertThatThrownBy(() -> inbox.onceAll(CONSUMER, List.of(first, second),
+                        (tx, events) -> Uni.createFrom().<Void>failure(new IllegalStateException("projection failed")))
+                .await().atMost(WAIT)).hasMessage("projection failed");
+
+        assertThat(recorded(CONSUMER, first) + recorded(CONSUMER, second)).isZero();
     }
 
     @Test

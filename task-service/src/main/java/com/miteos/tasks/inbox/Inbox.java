@@ -10,12 +10,18 @@ import io.vertx.sqlclient.DatabaseException;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
  * Receives events exactly once: {@link #once} records the event id and runs the projection in one
- * transaction, and {@link #untilCommitted} retries a delivery until that transaction commits.
+ * transaction ({@link #onceAll}: the ids of a whole batch, in one transaction), and
+ * {@link #untilCommitted} retries a delivery until that transaction commits.
  */
 @ApplicationScoped
 public class Inbox {
@@ -48,6 +54,35 @@ public class Inbox {
             }
             return projection.apply(tx);
         })).invoke(() -> metrics.projected(envelope.type(), applied.get()));
+    }
+
+    /**
+     * The batch form of {@link #once}: one transaction records the ids of all {@code envelopes} in
+     * one statement and runs {@code projection} with those not applied before, in their order (an
+     * id that comes twice in the batch counts once, the first time). When the projection fails, no
+     * id is recorded, so every event of the batch is projected again on the next delivery.
+     */
+    public <E extends EventEnvelope<?>> Uni<Void> onceAll(String consumer, List<E> envelopes,
+            BiFunction<SqlClient, List<E>, Uni<Void>> projection) {
+        List<String> ids = envelopes.stream().map(EventEnvelope::eventId).toList();
+        List<Boolean> applied = new ArrayList<>();
+        return pool.withTransaction(tx -> processed.recordAll(tx, consumer, ids).flatMap(recorded -> {
+            List<E> fresh = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            applied.clear();
+            for (E envelope : envelopes) {
+                boolean isNew = seen.add(envelope.eventId()) && recorded.contains(envelope.eventId());
+                applied.add(isNew);
+                if (isNew) {
+                    fresh.add(envelope);
+                }
+            }
+            return fresh.isEmpty() ? Uni.createFrom().voidItem() : projection.apply(tx, fresh);
+        })).invoke(() -> {
+            for (int i = 0; i < envelopes.size(); i++) {
+                metrics.projected(envelopes.get(i).type(), applied.get(i));
+            }
+        });
     }
 
     /**

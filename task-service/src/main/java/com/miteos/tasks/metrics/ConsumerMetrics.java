@@ -6,7 +6,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The read model's domain metrics (README, "Observability"): events projected or skipped as
- * duplicates, by event type, and records sent to the dead-letter topic, by reason. Consumer lag
+ * duplicates, by event type, batches projected, by how, and records sent to the dead-letter topic,
+ * by reason. Consumer lag
  * comes from the Kafka client metrics (Quarkus' Kafka binder: {@code kafka_consumer_*}).
  */
 @ApplicationScoped
@@ -27,6 +28,18 @@ public class ConsumerMetrics {
                 .description("Events read into the read model, by type and outcome (applied; duplicate: "
                         + "seen before, skipped)")
                 .tags("group", GROUP, "type", eventType, "outcome", applied ? "applied" : "duplicate")
+                .register(registry).increment();
+    }
+
+    /**
+     * A batch of records was projected: in one transaction ({@code committed}), or, after that
+     * failed, one record per transaction ({@code one_by_one}).
+     */
+    public void batch(String outcome) {
+        Counter.builder("miteos.projection.batches")
+                .description("Batches of records projected: in one transaction (committed) or, after that failed, "
+                        + "one record per transaction (one_by_one)")
+                .tags("group", GROUP, "outcome", outcome)
                 .register(registry).increment();
     }
 

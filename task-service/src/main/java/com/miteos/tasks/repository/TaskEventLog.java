@@ -26,7 +26,8 @@ import java.util.Map;
 /**
  * SQL of the per-task event log ({@code task_event}, {@code task_stream},
  * {@code task_stream_source}; see V4__task_event_log.sql). Writes run in the caller's (the
- * inbox's) transaction; {@link #after} reads many tasks' streams in one statement.
+ * inbox's) transaction, for all tasks of a batch at once; {@link #after} reads many tasks' streams
+ * in one statement.
  */
 @ApplicationScoped
 public class TaskEventLog {
@@ -44,67 +45,95 @@ public class TaskEventLog {
     }
 
     /**
-     * Locks the task's stream row (creating it: nothing applied yet) until the transaction ends, so
-     * the status and the deliverable consumer extend one task's stream one after the other.
+     * What a batch adds to one task's stream: {@code events} numbered from {@code firstId}, the
+     * stream's new position (when {@code advanced}), whether held events it covers must be
+     * forgotten, and the events it newly holds back.
      */
-    public Uni<Position> lock(SqlClient tx, String taskId) {
+    public record Extension(String taskId, long firstId, List<DerivedEvent> events, Position after, boolean advanced,
+            boolean coversHeld, List<EventEnvelope<? extends EventPayload>> held) {
+    }
+
+    /**
+     * Locks the stream rows of {@code taskIds} (creating them: nothing applied yet) until the
+     * transaction ends, in one statement and in the order given (callers sort them, so that two
+     * transactions never wait for each other crosswise), so the status and the deliverable
+     * consumer extend one task's stream one after the other.
+     */
+    public Uni<Map<String, Position>> lock(SqlClient tx, List<String> taskIds) {
         return tx.preparedQuery("""
-                        INSERT INTO task_stream (task_id, applied_sequence, last_event_id) VALUES ($1, -1, 0)
+                        INSERT INTO task_stream (task_id, applied_sequence, last_event_id)
+                        SELECT id, -1, 0 FROM unnest($1::text[]) WITH ORDINALITY AS u(id, n) ORDER BY n
                         ON CONFLICT (task_id) DO UPDATE SET task_id = EXCLUDED.task_id
-                        RETURNING applied_sequence, last_event_id, state::text AS state""")
-                .execute(Tuple.of(taskId))
+                        RETURNING task_id, applied_sequence, last_event_id, state::text AS state""")
+                .execute(Tuple.of(taskIds.toArray(String[]::new)))
                 .map(rows -> {
-                    Row row = rows.iterator().next();
-                    String state = row.getString("state");
-                    return new Position(row.getLong("applied_sequence"), row.getLong("last_event_id"),
-                            state == null ? null : read(state));
+                    Map<String, Position> positions = new HashMap<>();
+                    for (Row row : rows) {
+                        String state = row.getString("state");
+                        positions.put(row.getString("task_id"), new Position(row.getLong("applied_sequence"),
+                                row.getLong("last_event_id"), state == null ? null : read(state)));
+                    }
+                    return positions;
                 });
     }
 
-    /** Keeps an event that came before a predecessor until the gap is filled; a repeat changes nothing. */
-    public Uni<Void> hold(SqlClient tx, EventEnvelope<?> envelope) {
+    /** The held events of {@code taskIds}, per task in sequence order. */
+    public Uni<Map<String, List<EventEnvelope<EventPayload>>>> held(SqlClient tx, List<String> taskIds) {
         return tx.preparedQuery("""
-                        INSERT INTO task_stream_source (task_id, sequence, envelope) VALUES ($1, $2, $3::text::jsonb)
-                        ON CONFLICT DO NOTHING""")
-                .execute(Tuple.of(envelope.taskId(), envelope.sequence(), EventJson.toJson(envelope)))
-                .replaceWithVoid();
-    }
-
-    /** The held events of a task after {@code sequence}, in sequence order. */
-    public Uni<List<EventEnvelope<EventPayload>>> heldAfter(SqlClient tx, String taskId, long sequence) {
-        return tx.preparedQuery("""
-                        SELECT envelope::text AS envelope FROM task_stream_source
-                         WHERE task_id = $1 AND sequence > $2 ORDER BY sequence""")
-                .execute(Tuple.of(taskId, sequence))
+                        SELECT task_id, envelope::text AS envelope FROM task_stream_source
+                         WHERE task_id = ANY($1) ORDER BY task_id, sequence""")
+                .execute(Tuple.of(taskIds.toArray(String[]::new)))
                 .map(rows -> {
-                    List<EventEnvelope<EventPayload>> held = new ArrayList<>(rows.size());
-                    rows.forEach(row -> held.add(EventJson.fromJson(row.getString("envelope"))));
+                    Map<String, List<EventEnvelope<EventPayload>>> held = new HashMap<>();
+                    rows.forEach(row -> held.computeIfAbsent(row.getString("task_id"), id -> new ArrayList<>())
+                            .add(EventJson.fromJson(row.getString("envelope"))));
                     return held;
                 });
     }
 
     /**
-     * Appends {@code events} with ids from {@code firstId} on, records the stream's new position
-     * and forgets the held events it covers.
+     * Writes what a batch adds to its tasks' streams: the new events, the new positions, the held
+     * events now covered (deleted) and those newly held back (a repeat changes nothing), each kind
+     * in one statement over arrays ({@link Columns}).
      */
-    public Uni<Void> append(SqlClient tx, String taskId, long firstId, List<DerivedEvent> events, Position after) {
-        Uni<Void> inserted = Uni.createFrom().voidItem();
-        if (!events.isEmpty()) {
-            List<Tuple> rows = new ArrayList<>(events.size());
-            for (int i = 0; i < events.size(); i++) {
-                rows.add(Tuple.of(taskId, firstId + i, events.get(i).type(), write(events.get(i).data())));
+    public Uni<Void> write(SqlClient tx, List<Extension> extensions) {
+        Columns events = new Columns(4);
+        Columns positions = new Columns(4);
+        Columns covered = new Columns(2);
+        Columns held = new Columns(3);
+        for (Extension extension : extensions) {
+            String task = extension.taskId();
+            for (int i = 0; i < extension.events().size(); i++) {
+                DerivedEvent event = extension.events().get(i);
+                events.add(task, extension.firstId() + i, event.type(), write(event.data()));
             }
-            inserted = tx.preparedQuery("INSERT INTO task_event (task_id, id, type, data) VALUES ($1, $2, $3, $4::text::jsonb)")
-                    .executeBatch(rows).replaceWithVoid();
+            Position after = extension.after();
+            if (extension.advanced()) {
+                positions.add(task, after.appliedSequence(), after.lastEventId(), write(after.state()));
+            }
+            if (extension.coversHeld()) {
+                covered.add(task, after.appliedSequence());
+            }
+            extension.held().forEach(envelope -> held.add(task, envelope.sequence(), EventJson.toJson(envelope)));
         }
-        return inserted
-                .flatMap(ignored -> tx.preparedQuery("""
-                                UPDATE task_stream SET applied_sequence = $2, last_event_id = $3, state = $4::text::jsonb
-                                 WHERE task_id = $1""")
-                        .execute(Tuple.of(taskId, after.appliedSequence(), after.lastEventId(), write(after.state()))))
-                .flatMap(ignored -> tx.preparedQuery("DELETE FROM task_stream_source WHERE task_id = $1 AND sequence <= $2")
-                        .execute(Tuple.of(taskId, after.appliedSequence())))
-                .replaceWithVoid();
+        return events.execute(tx, """
+                        INSERT INTO task_event (task_id, id, type, data)
+                        SELECT task_id, id, type, data::jsonb
+                          FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[]) AS u(task_id, id, type, data)""",
+                        String[]::new, Long[]::new, String[]::new, String[]::new)
+                .chain(() -> positions.execute(tx, """
+                        UPDATE task_stream s SET applied_sequence = u.applied, last_event_id = u.last_id,
+                                                 state = u.state::jsonb
+                          FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[]) AS u(task_id, applied, last_id, state)
+                         WHERE s.task_id = u.task_id""", String[]::new, Long[]::new, Long[]::new, String[]::new))
+                .chain(() -> covered.execute(tx, """
+                        DELETE FROM task_stream_source s USING unnest($1::text[], $2::bigint[]) AS u(task_id, upto)
+                         WHERE s.task_id = u.task_id AND s.sequence <= u.upto""", String[]::new, Long[]::new))
+                .chain(() -> held.execute(tx, """
+                        INSERT INTO task_stream_source (task_id, sequence, envelope)
+                        SELECT task_id, sequence, envelope::jsonb
+                          FROM unnest($1::text[], $2::bigint[], $3::text[]) AS u(task_id, sequence, envelope)
+                        ON CONFLICT DO NOTHING""", String[]::new, Long[]::new, String[]::new));
     }
 
     /**

@@ -6,24 +6,36 @@ import com.miteos.tasks.domain.DerivedEvent;
 import com.miteos.tasks.domain.StreamDerivation;
 import com.miteos.tasks.domain.StreamState;
 import com.miteos.tasks.repository.TaskEventLog;
+import com.miteos.tasks.repository.TaskEventLog.Extension;
 import com.miteos.tasks.repository.TaskEventLog.Position;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * Extends a task's public event stream with an orchestrator event, in the caller's transaction.
+ * Extends the tasks' public event streams with a batch of orchestrator events, in the caller's
+ * transaction.
  *
  * <p>The stream must be the same for every reader and every replay, so its events are derived from
  * the orchestrator's events strictly in their sequence order (0 = {@code task.created}, then the
  * orchestrator's 1, 2, 3…, one counter for status and deliverable events): an event that comes
  * before one of its predecessors (they travel on different topics, through different consumers) is
  * held until the gap is filled. An event at or below the applied sequence was applied already and
- * changes nothing, so a redelivery never appends twice. The task's stream row is locked first, so
- * two consumers extending one task take turns.
+ * changes nothing, so a redelivery never appends twice. The batch's task stream rows are locked
+ * first, so two consumers extending one task take turns.
+ *
+ * <p>A batch is taken event by event in arrival order, exactly as if each came alone: every
+ * snapshot is compared with the one before it, so a batch holding several snapshots of a task
+ * loses none of their events. Only the reads and writes are gathered: one statement locks the
+ * batch's streams, one reads their held events, and the writes go out together at the end.
  */
 @ApplicationScoped
 public class EventLogProjection {
@@ -34,37 +46,56 @@ public class EventLogProjection {
         this.log = log;
     }
 
-    public Uni<Void> apply(SqlClient tx, EventEnvelope<? extends EventPayload> envelope) {
-        return log.lock(tx, envelope.taskId()).flatMap(position -> {
-            if (envelope.sequence() <= position.appliedSequence()) {
-                return Uni.createFrom().voidItem();
-            }
-            if (envelope.sequence() != position.appliedSequence() + 1) {
-                return log.hold(tx, envelope);
-            }
-            return log.heldAfter(tx, envelope.taskId(), envelope.sequence())
-                    .flatMap(held -> extend(tx, envelope, held, position));
-        });
+    public Uni<Void> apply(SqlClient tx, List<? extends EventEnvelope<? extends EventPayload>> envelopes) {
+        Map<String, List<EventEnvelope<? extends EventPayload>>> byTask = new TreeMap<>();
+        envelopes.forEach(envelope -> byTask.computeIfAbsent(envelope.taskId(), id -> new ArrayList<>()).add(envelope));
+        if (byTask.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<String> tasks = new ArrayList<>(byTask.keySet());
+        return log.lock(tx, tasks).flatMap(positions -> log.held(tx, tasks).flatMap(held -> {
+            List<Extension> extensions = new ArrayList<>(tasks.size());
+            byTask.forEach((task, arrivals) ->
+                    extensions.add(extend(task, positions.get(task), held.getOrDefault(task, List.of()), arrivals)));
+            return log.write(tx, extensions);
+        }));
     }
 
-    private Uni<Void> extend(SqlClient tx, EventEnvelope<? extends EventPayload> next,
-            List<EventEnvelope<EventPayload>> held, Position position) {
+    /** What {@code arrivals}, taken one by one, add to a task's stream at {@code position}. */
+    static Extension extend(String task, Position position, List<? extends EventEnvelope<? extends EventPayload>> stored,
+            List<EventEnvelope<? extends EventPayload>> arrivals) {
+        NavigableMap<Long, EventEnvelope<? extends EventPayload>> pending = new TreeMap<>();
+        stored.forEach(envelope -> pending.put(envelope.sequence(), envelope));
+        long firstStored = pending.isEmpty() ? Long.MAX_VALUE : pending.firstKey();
+        Set<Long> storedSequences = new HashSet<>(pending.keySet());
         List<DerivedEvent> events = new ArrayList<>();
         StreamState state = position.state();
         long applied = position.appliedSequence();
-        List<EventEnvelope<? extends EventPayload>> inOrder = new ArrayList<>();
-        inOrder.add(next);
-        inOrder.addAll(held);
-        for (EventEnvelope<? extends EventPayload> envelope : inOrder) {
-            if (envelope.sequence() != applied + 1) {
-                break;
+        for (EventEnvelope<? extends EventPayload> envelope : arrivals) {
+            if (envelope.sequence() <= applied) {
+                continue;
             }
-            StreamDerivation.Step step = StreamDerivation.next(state, envelope);
-            events.addAll(step.events());
-            state = step.state();
-            applied = envelope.sequence();
+            if (envelope.sequence() != applied + 1) {
+                pending.putIfAbsent(envelope.sequence(), envelope);
+                continue;
+            }
+            // The next event, then every held one it makes consecutive.
+            for (EventEnvelope<? extends EventPayload> next = envelope; next != null; next = pending.get(applied + 1)) {
+                StreamDerivation.Step step = StreamDerivation.next(state, next);
+                events.addAll(step.events());
+                state = step.state();
+                applied = next.sequence();
+            }
+            pending.headMap(applied, true).clear();
         }
+        List<EventEnvelope<? extends EventPayload>> newlyHeld = new ArrayList<>();
+        pending.values().forEach(envelope -> {
+            if (!storedSequences.contains(envelope.sequence())) {
+                newlyHeld.add(envelope);
+            }
+        });
         Position after = new Position(applied, position.lastEventId() + events.size(), state);
-        return log.append(tx, next.taskId(), position.lastEventId() + 1, events, after);
+        return new Extension(task, position.lastEventId() + 1, events, after,
+                applied != position.appliedSequence(), firstStored <= applied, newlyHeld);
     }
 }

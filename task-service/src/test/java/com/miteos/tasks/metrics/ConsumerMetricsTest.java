@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,8 +25,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * task-service's metrics move with what its consumer does: an event projected counts as applied,
- * the same event again as a duplicate, a record that is no event as dead-lettered. Then the
- * service exposes exactly the miteos_* series deploy/prometheus/metrics.txt lists for it.
+ * the same event again as a duplicate, a record that is no event as dead-lettered, also when they
+ * come in one batch. Then the service exposes exactly the miteos_* series
+ * deploy/prometheus/metrics.txt lists for it.
  */
 @QuarkusTest
 class ConsumerMetricsTest {
@@ -36,15 +38,14 @@ class ConsumerMetricsTest {
 
     @Test
     void projectedDuplicateAndDeadLetteredRecordsAreCounted() {
-        InMemorySource<String> events = connector.source("task-events");
+        InMemorySource<List<String>> events = connector.source("task-events");
         String created = EventJson.toJson(EventEnvelope.of(Ids.newId(IdPrefix.TASK), Ids.newId(IdPrefix.ACCOUNT),
                 Mode.TEST, 0, new TaskCreated("Write a haiku about Kafka.", new TaskConfig(3, 50, false, null, null),
                         Instant.now().truncatedTo(ChronoUnit.SECONDS))));
         Scrape before = Scrape.now();
 
-        events.send(created);
-        events.send(created);
-        events.send("{\"not\": \"an event\"}");
+        // One batch: the copy counts as a duplicate, the malformed record goes alone to the dead-letter topic.
+        events.send(List.of(created, created, "{\"not\": \"an event\"}"));
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             Scrape after = Scrape.now();
@@ -54,6 +55,7 @@ class ConsumerMetricsTest {
                     "outcome", "duplicate")).isEqualTo(1);
             assertThat(delta(before, after, "miteos_dlq_records_total", "group", "task-service", "reason", "malformed"))
                     .isEqualTo(1);
+            assertThat(delta(before, after, "miteos_projection_batches_total", "outcome", "committed")).isEqualTo(1);
         });
 
         Scrape scrape = Scrape.now();
