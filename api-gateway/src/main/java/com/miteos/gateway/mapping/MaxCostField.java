@@ -33,6 +33,8 @@ public final class MaxCostField {
             errors.add(new FieldError(field, RULE));
             return null;
         }
-        return cap.stripTrailingZeros();
+        // 50.00 is 50, not 5E+1 (what stripTrailingZeros alone makes, and Jackson writes).
+        BigDecimal stripped = cap.stripTrailingZeros();
+        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
     }
 }

@@ -1,6 +1,7 @@
 package com.miteos.gateway.repository;
 
 import com.miteos.gateway.domain.Caller;
+import com.miteos.gateway.domain.CostLimits;
 import com.miteos.model.task.Mode;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -26,9 +27,15 @@ public class ApiKeyLookup {
         this.pool = pool;
     }
 
-    /** The caller a token hash stands for, or null when no live (unrevoked) key has it. */
+    /**
+     * The caller a token hash stands for, with its account's budget limits (the same round trip:
+     * a join on the account's primary key), or null when no live (unrevoked) key has it.
+     */
     public Uni<Caller> findActiveByHash(byte[] tokenHash) {
-        return pool.preparedQuery("SELECT id, account_id, mode FROM api_keys WHERE token_hash = $1 AND revoked_at IS NULL")
+        return pool.preparedQuery("""
+                        SELECT k.id, k.account_id, k.mode, a.default_max_cost, a.max_cost_ceiling
+                          FROM api_keys k JOIN accounts a ON a.id = k.account_id
+                         WHERE k.token_hash = $1 AND k.revoked_at IS NULL""")
                 .execute(Tuple.of(Buffer.buffer(tokenHash)))
                 .map(rows -> rows.size() == 0 ? null : toCaller(rows.iterator().next()));
     }
@@ -43,6 +50,7 @@ public class ApiKeyLookup {
     }
 
     private static Caller toCaller(Row row) {
-        return new Caller(row.getString("account_id"), Mode.of(row.getString("mode")), row.getString("id"));
+        return new Caller(row.getString("account_id"), Mode.of(row.getString("mode")), row.getString("id"),
+                new CostLimits(row.getBigDecimal("default_max_cost"), row.getBigDecimal("max_cost_ceiling")));
     }
 }

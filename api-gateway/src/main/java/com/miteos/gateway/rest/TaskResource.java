@@ -57,11 +57,12 @@ public class TaskResource {
     @POST
     @Operation(operationId = "createTask", summary = "Create a task",
             description = "Creates a task and dispatches agents to carry out its prompt. The answer comes at once, "
-                    + "with the task pending; agents work asynchronously.")
+                    + "with the task pending; agents work asynchronously. A task without config.max_cost gets its "
+                    + "account's default budget cap (or, without one, its ceiling), shown in its config.")
     @APIResponse(responseCode = "201", ref = "TaskCreated")
     @APIResponse(responseCode = "400", ref = "BadRequest")
     @APIResponse(responseCode = "413", ref = "BodyTooLarge")
-    @APIResponse(responseCode = "422", ref = "IdempotencyKeyReused")
+    @APIResponse(responseCode = "422", ref = "IdempotencyKeyReusedOrCapAboveCeiling")
     @APIResponse(responseCode = "429", ref = "TooManyRequestsOrTasks")
     public Uni<Response> create(@RequestBody(ref = "CreateTask") String body,
             @Parameter(ref = "IdempotencyKey") @HeaderParam("Idempotency-Key") String idempotencyKey) {
@@ -139,13 +140,14 @@ public class TaskResource {
     @Operation(operationId = "resumeTask", summary = "Resume a paused task",
             description = "Resumes a paused task and approves what it waits for (see its status_detail); the "
                     + "optional message reaches its agents, and an optional max_cost replaces its budget cap (a task "
-                    + "paused with budget_exhausted goes on only with one). Resuming a running task changes nothing "
-                    + "but its cap.")
+                    + "paused with budget_exhausted goes on only with one; it may not pass the account's ceiling). "
+                    + "Resuming a running task changes nothing but its cap.")
     @APIResponse(responseCode = "200", ref = "Success")
     @APIResponse(responseCode = "400", ref = "BadRequest")
     @APIResponse(responseCode = "404", ref = "NotFound")
     @APIResponse(responseCode = "409", ref = "TaskFinished")
     @APIResponse(responseCode = "413", ref = "BodyTooLarge")
+    @APIResponse(responseCode = "422", ref = "CapAboveCeiling")
     public Uni<Map<String, Boolean>> resume(@Parameter(ref = "TaskId") @PathParam("id") String id,
             @RequestBody(ref = "Resume") String body) {
         ResumeRequestParser.Resume resume = body == null || body.isBlank() ? ResumeRequestParser.Resume.NOTHING

@@ -1,6 +1,7 @@
 package com.miteos.gateway.service;
 
 import com.miteos.gateway.domain.ApiProblem;
+import com.miteos.gateway.mapping.CostLimitsPatch;
 import com.miteos.gateway.repository.AccountRepository;
 import com.miteos.gateway.repository.ApiKeyRepository;
 import com.miteos.model.id.IdPrefix;
@@ -13,7 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.time.temporal.ChronoUnit;
 
-/** Creates accounts, and mints and revokes their API keys. */
+/** Creates accounts and sets their budget limits, and mints and revokes their API keys. */
 @ApplicationScoped
 public class AccountService {
 
@@ -50,6 +51,22 @@ public class AccountService {
     public Uni<List<ApiKeyRepository.KeyInfo>> keys(String accountId) {
         return accounts.exists(accountId).flatMap(exists -> exists ? keys.listForAccount(accountId)
                 : Uni.createFrom().failure(ApiProblem.notFound("Account " + accountId)));
+    }
+
+    /** The account; a 404 problem for an unknown one. */
+    public Uni<AccountRepository.AccountInfo> account(String accountId) {
+        return accounts.find(accountId).onItem().ifNull().failWith(() -> ApiProblem.notFound("Account " + accountId));
+    }
+
+    /**
+     * Changes the account's budget limits; a 404 problem for an unknown account. This replica's
+     * remembered keys of the account are forgotten at once, so its next request has the new limits
+     * here and within {@link ApiKeyAuthenticator#REMEMBERED} everywhere.
+     */
+    public Uni<AccountRepository.AccountInfo> changeCostLimits(String accountId, CostLimitsPatch patch) {
+        return accounts.changeCostLimits(accountId, patch::applyTo)
+                .onItem().ifNull().failWith(() -> ApiProblem.notFound("Account " + accountId))
+                .invoke(() -> authenticator.forgetAccount(accountId));
     }
 
     public Uni<Void> revokeKey(String keyId) {

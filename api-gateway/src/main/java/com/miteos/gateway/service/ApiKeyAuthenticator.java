@@ -19,7 +19,8 @@ import java.util.HexFormat;
  * <p>A key found is remembered for {@link #REMEMBERED} (by its token's hash), so a busy key costs
  * one database lookup (and one last-use stamp) per that time rather than per request. A revoked key
  * is therefore refused within that time by every replica, and from the next request on by the
- * replica that revoked it ({@link #forget}). Unknown tokens are never remembered.
+ * replica that revoked it ({@link #forget}). The account's budget limits come with the key and
+ * follow the same bound ({@link #forgetAccount}). Unknown tokens are never remembered.
  */
 @ApplicationScoped
 public class ApiKeyAuthenticator {
@@ -41,6 +42,14 @@ public class ApiKeyAuthenticator {
     /** Forgets a key at once on this replica (it was revoked here); the others forget it within {@link #REMEMBERED}. */
     public void forget(String keyId) {
         found.asMap().values().removeIf(caller -> caller.keyId().equals(keyId));
+    }
+
+    /**
+     * Forgets every key of an account at once on this replica (its budget limits changed here); the
+     * others read the new limits within {@link #REMEMBERED}, as they refuse a revoked key.
+     */
+    public void forgetAccount(String accountId) {
+        found.asMap().values().removeIf(caller -> caller.accountId().equals(accountId));
     }
 
     /** The caller, or a failure with a 401 {@link ApiProblem}. */

@@ -6,6 +6,7 @@ import com.miteos.gateway.client.TaskReadModel;
 import com.miteos.gateway.domain.ApiProblem;
 import com.miteos.gateway.metrics.GatewayMetrics;
 import com.miteos.gateway.domain.Caller;
+import com.miteos.gateway.domain.CostLimits;
 import com.miteos.gateway.mapping.TaskRequestParser.NewTask;
 import com.miteos.gateway.messaging.TaskCommandPublisher;
 import com.miteos.gateway.messaging.TraceParents;
@@ -18,6 +19,7 @@ import com.miteos.model.event.TaskPauseRequested;
 import com.miteos.model.event.TaskResumeRequested;
 import com.miteos.model.id.IdPrefix;
 import com.miteos.model.id.Ids;
+import com.miteos.model.task.TaskConfig;
 import com.miteos.model.task.TaskStatus;
 import com.miteos.model.view.TaskPage;
 import com.miteos.model.view.TaskSummary;
@@ -26,6 +28,7 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -76,9 +79,20 @@ public class TaskService {
     public record Created(TaskView task, boolean replayed) {
     }
 
+    /**
+     * Accepts a task, with the budget cap its account's limits give it ({@link CostLimits#capOfNewTask}):
+     * that cap is what the task's config shows and what the orchestrator gets. The Idempotency-Key
+     * fingerprint is of the request as sent, so a retry still matches after the account's limits changed.
+     */
     public Uni<Created> create(Caller caller, NewTask request, String idempotencyKey) {
+        TaskConfig config;
+        try {
+            config = request.config().withMaxCost(caller.costLimits().capOfNewTask(request.config().maxCost()));
+        } catch (ApiProblem aboveCeiling) {
+            return Uni.createFrom().failure(aboveCeiling);
+        }
         TaskSubmission submission = new TaskSubmission(Ids.newId(IdPrefix.TASK), caller.accountId(),
-                caller.mode().value(), idempotencyKey, fingerprint(request), request.prompt(), request.config(),
+                caller.mode().value(), idempotencyKey, fingerprint(request), request.prompt(), config,
                 Instant.now().truncatedTo(ChronoUnit.SECONDS), null, TraceParents.current());
         // A replay is never refused for being over the limit: its task already exists.
         return activeTasks.admit(caller, submission)
@@ -193,11 +207,13 @@ public class TaskService {
 
     /**
      * Resumes a paused task and approves what it waits for; the message, if any, reaches the
-     * agents; {@code maxCost}, if any, replaces the task's budget cap. Resuming a task that runs
-     * changes nothing but its cap; a finished task cannot be resumed (409).
+     * agents; {@code maxCost}, if any, replaces the task's budget cap (a 422 problem above the
+     * account's ceiling). Resuming a task that runs changes nothing but its cap; a finished task
+     * cannot be resumed (409).
      */
-    public Uni<Void> resume(Caller caller, String taskId, String message, java.math.BigDecimal maxCost) {
-        return unfinished(caller, taskId, "resumed").flatMap(task -> publish(taskId, "resume",
+    public Uni<Void> resume(Caller caller, String taskId, String message, BigDecimal maxCost) {
+        return Uni.createFrom().item(() -> caller.costLimits().withinCeiling(maxCost, "max_cost"))
+                .flatMap(cap -> unfinished(caller, taskId, "resumed")).flatMap(task -> publish(taskId, "resume",
                 publisher.resumeRequested(EventEnvelope.of(taskId, caller.accountId(), caller.mode(), 0,
                         new TaskResumeRequested(message, maxCost)))));
     }

@@ -8,7 +8,7 @@ import java.math.BigDecimal;
 /**
  * How agents run a task, with every default filled in. {@code sandbox} is present only on
  * sandbox tasks that asked for it; {@code max_cost} only when the task has a budget cap (its own,
- * or its account's default), in credits (USD).
+ * else its account's default, else its account's ceiling), in credits (USD).
  */
 public record TaskConfig(
         @JsonProperty("max_agents") int maxAgents,
