@@ -7,8 +7,11 @@ import com.miteos.tasks.inbox.Inbox;
 import com.miteos.tasks.metrics.ConsumerMetrics;
 import com.miteos.tasks.service.TaskProjection;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.MDC;
+
+import java.util.Optional;
 
 /**
  * Reads {@code task.created}, {@code task.status} and {@code task.deliverable}. A record that is not a well-formed event
@@ -20,15 +23,18 @@ public class TaskEventConsumer {
     private final TaskProjection projection;
     private final Inbox inbox;
     private final ConsumerMetrics metrics;
+    private final ProjectionSpans spans;
 
-    public TaskEventConsumer(TaskProjection projection, Inbox inbox, ConsumerMetrics metrics) {
+    public TaskEventConsumer(TaskProjection projection, Inbox inbox, ConsumerMetrics metrics,
+            ProjectionSpans spans) {
+        this.spans = spans;
         this.projection = projection;
         this.inbox = inbox;
         this.metrics = metrics;
     }
 
     @Incoming("task-events")
-    public Uni<Void> consume(String record) {
+    public Uni<Void> consume(String record, Optional<TracingMetadata> tracing) {
         EventEnvelope<EventPayload> envelope;
         try {
             envelope = EventJson.fromJson(record);
@@ -37,7 +43,8 @@ public class TaskEventConsumer {
             throw malformed;
         }
         MDC.put("task_id", envelope.taskId());
-        return inbox.untilCommitted(envelope, projection.apply(envelope))
+        // In the record's trace (its traceparent header): the projection is part of the task's journey.
+        return spans.project(envelope, tracing, () -> inbox.untilCommitted(envelope, projection.apply(envelope)))
                 .onFailure().invoke(refused -> metrics.deadLettered("refused"));
     }
 }
