@@ -90,7 +90,11 @@ final class ProtoReader {
         switch (wireType()) {
             case VARINT -> varint();
             case FIXED64 -> position += 8;
-            case LENGTH_DELIMITED -> position += (int) varint();
+            case LENGTH_DELIMITED -> {
+                // Not "position += varint()": that adds the length to the position before the varint was read.
+                int length = (int) varint();
+                position += length;
+            }
             case FIXED32 -> position += 4;
             default -> throw new IllegalArgumentException("unsupported wire type " + wireType());
         }
