@@ -35,6 +35,17 @@ public interface OrchestratorConfig {
 
     Recovery recovery();
 
+    Tracing tracing();
+
+    /** What the orchestrator's spans record (README, "Tracing"). */
+    interface Tracing {
+        /**
+         * Whether model-call spans carry the prompts and completions ({@code gen_ai.input.messages},
+         * {@code gen_ai.output.messages}). Off unless an operator opts in: they hold the user's data.
+         */
+        boolean content();
+    }
+
     /** The relay that publishes the orchestrator's events from its outbox table. */
     interface Outbox {
         /** How often the relay looks for rows besides being woken by each commit. */

@@ -3,9 +3,11 @@ package com.miteos.gateway.rest;
 import com.miteos.gateway.domain.ApiProblem;
 import com.miteos.gateway.domain.Caller;
 import com.miteos.gateway.service.ApiKeyAuthenticator;
+import com.miteos.gateway.service.DownloadTrace;
 import com.miteos.model.id.IdPrefix;
 import com.miteos.model.id.Ids;
 import com.miteos.model.view.InternalHeaders;
+import io.opentelemetry.context.Context;
 import io.quarkus.logging.Log;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -27,7 +29,8 @@ import java.util.List;
  * {@code GET /v1/tasks/{id}/deliverables/{file_id}/download}: streams a file from
  * deliverable-service to the client. It is a plain Vert.x route, not a REST resource, so the
  * bytes flow through with back-pressure and the gateway never holds a whole file in memory.
- * Being outside the REST layer, it authenticates and applies the rate limit itself.
+ * Being outside the REST layer, it authenticates and applies the rate limit itself. The download
+ * is a span of its task's trace ({@link DownloadTrace}).
  */
 @ApplicationScoped
 public class DeliverableDownloadRoute {
@@ -43,14 +46,16 @@ public class DeliverableDownloadRoute {
     private final ApiKeyAuthenticator authenticator;
     private final RateLimitEnforcer rateLimits;
     private final RouteProblems problems;
+    private final DownloadTrace trace;
     private final HttpClient client;
     private final URI deliverableService;
     private final int port;
     private final String pathPrefix;
 
     public DeliverableDownloadRoute(ApiKeyAuthenticator authenticator, RateLimitEnforcer rateLimits,
-            RouteProblems problems, Vertx vertx,
+            RouteProblems problems, DownloadTrace trace, Vertx vertx,
             @ConfigProperty(name = "quarkus.rest-client.deliverable-service.url") URI deliverableService) {
+        this.trace = trace;
         this.authenticator = authenticator;
         this.rateLimits = rateLimits;
         this.problems = problems;
@@ -73,6 +78,7 @@ public class DeliverableDownloadRoute {
     private void download(RoutingContext ctx) {
         String taskId = ctx.pathParam("taskId");
         String fileId = ctx.pathParam("fileId");
+        Context request = Context.current();
         authenticator.authenticate(ctx.request().getHeader("Authorization"))
                 .call(caller -> rateLimits.admit(caller, ctx.response()))
                 .subscribe().with(
@@ -81,7 +87,10 @@ public class DeliverableDownloadRoute {
                                 problem(ctx, ApiProblem.notFound("Deliverable " + fileId + " of task " + taskId));
                                 return;
                             }
-                            stream(ctx, caller, taskId, fileId);
+                            trace.start(request, caller, taskId, fileId).subscribe().with(span -> {
+                                ctx.addEndHandler(done -> DownloadTrace.end(span, ctx.response().getStatusCode()));
+                                stream(ctx, caller, taskId, fileId);
+                            }, failure -> problem(ctx, unexpected(failure)));
                         },
                         failure -> problem(ctx, failure instanceof ApiProblem p ? p : unexpected(failure)));
     }

@@ -7,8 +7,11 @@ import com.miteos.model.event.EventEnvelope;
 import com.miteos.model.event.EventJson;
 import com.miteos.model.event.EventPayload;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.MDC;
+
+import java.util.Optional;
 
 /**
  * Reads {@code task.deliverable}. A malformed record fails here and goes to the dead-letter
@@ -20,15 +23,18 @@ public class DeliverableEventConsumer {
     private final DeliverableProjection projection;
     private final Inbox inbox;
     private final ConsumerMetrics metrics;
+    private final ProjectionSpans spans;
 
-    public DeliverableEventConsumer(DeliverableProjection projection, Inbox inbox, ConsumerMetrics metrics) {
+    public DeliverableEventConsumer(DeliverableProjection projection, Inbox inbox, ConsumerMetrics metrics,
+            ProjectionSpans spans) {
+        this.spans = spans;
         this.projection = projection;
         this.inbox = inbox;
         this.metrics = metrics;
     }
 
     @Incoming("task-deliverable")
-    public Uni<Void> consume(String record) {
+    public Uni<Void> consume(String record, Optional<TracingMetadata> tracing) {
         EventEnvelope<EventPayload> envelope;
         try {
             envelope = EventJson.fromJson(record);
@@ -37,7 +43,8 @@ public class DeliverableEventConsumer {
             throw malformed;
         }
         MDC.put("task_id", envelope.taskId());
-        return inbox.untilCommitted(envelope, projection.apply(envelope))
+        // In the record's trace (its traceparent header): the projection is part of the task's journey.
+        return spans.project(envelope, tracing, () -> inbox.untilCommitted(envelope, projection.apply(envelope)))
                 .onFailure().invoke(refused -> metrics.deadLettered("refused"));
     }
 }

@@ -9,6 +9,7 @@ import com.miteos.tasks.service.TaskProjection;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -34,8 +35,11 @@ public class TaskEventConsumer {
     private final TaskProjection projection;
     private final Inbox inbox;
     private final ConsumerMetrics metrics;
+    private final ProjectionSpans spans;
 
-    public TaskEventConsumer(TaskProjection projection, Inbox inbox, ConsumerMetrics metrics) {
+    public TaskEventConsumer(TaskProjection projection, Inbox inbox, ConsumerMetrics metrics,
+            ProjectionSpans spans) {
+        this.spans = spans;
         this.projection = projection;
         this.inbox = inbox;
         this.metrics = metrics;
@@ -72,7 +76,9 @@ public class TaskEventConsumer {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return projection.applyAll(events)
+        // Each event's projection is a span of its task's trace (the record's traceparent); the batch's
+        // transaction is the work of all of them.
+        return spans.projectAll(events, tracing(eventRecords), () -> projection.applyAll(events))
                 .invoke(() -> metrics.batch("committed"))
                 .onFailure().recoverWithUni(failure -> {
                     Log.warnf("a batch of %d event(s) failed (%s); projecting them one by one", events.size(),
@@ -87,12 +93,21 @@ public class TaskEventConsumer {
         return Multi.createFrom().range(0, events.size()).onItem().transformToUniAndConcatenate(i -> {
             EventEnvelope<EventPayload> envelope = events.get(i);
             MDC.put("task_id", envelope.taskId());
-            return inbox.untilCommitted(envelope, projection.apply(envelope))
+            return spans.project(envelope, tracing(eventRecords.get(i)),
+                            () -> inbox.untilCommitted(envelope, projection.apply(envelope)))
                     .onFailure().recoverWithUni(refused -> {
                         metrics.deadLettered("refused");
                         return deadLetter(eventRecords.get(i), refused);
                     });
         }).collect().last().replaceWithVoid();
+    }
+
+    private static List<Optional<TracingMetadata>> tracing(List<Message<?>> records) {
+        return records.stream().map(TaskEventConsumer::tracing).toList();
+    }
+
+    private static Optional<TracingMetadata> tracing(Message<?> record) {
+        return record.getMetadata(TracingMetadata.class);
     }
 
     private static Uni<Void> deadLetter(Message<?> record, Throwable reason) {
@@ -101,8 +116,8 @@ public class TaskEventConsumer {
 
     /**
      * The batch's records as single messages, in payload order: from Kafka, the records themselves
-     * (nacking one sends it alone to the dead-letter topic); otherwise (the in-memory channel of the
-     * tests) stand-ins whose nack does nothing.
+     * (nacking one sends it alone to the dead-letter topic, each carries its own trace); otherwise
+     * (the in-memory channel of the tests) stand-ins with the batch's metadata whose nack does nothing.
      */
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static List<Message<?>> records(Message<List<String>> batch) {
@@ -111,7 +126,7 @@ public class TaskEventConsumer {
             return kafka.get().getBatchedMessages();
         }
         List<Message<?>> standIns = new ArrayList<>();
-        batch.getPayload().forEach(payload -> standIns.add(Message.of(payload)));
+        batch.getPayload().forEach(payload -> standIns.add(Message.of(payload, batch.getMetadata())));
         return standIns;
     }
 }

@@ -9,6 +9,7 @@ import com.miteos.model.event.TaskPauseRequested;
 import com.miteos.model.event.TaskResumeRequested;
 import com.miteos.orchestrator.application.metrics.OrchestratorMetrics;
 import com.miteos.orchestrator.application.supervisor.TaskCommandHandler;
+import com.miteos.orchestrator.application.tracing.TraceParents;
 import io.quarkus.logging.Log;
 import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;

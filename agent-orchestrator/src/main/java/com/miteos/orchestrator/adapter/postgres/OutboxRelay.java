@@ -1,7 +1,7 @@
 package com.miteos.orchestrator.adapter.postgres;
 
 import com.miteos.model.event.Topics;
-import com.miteos.orchestrator.adapter.kafka.TraceParents;
+import com.miteos.orchestrator.application.tracing.TraceParents;
 import com.miteos.orchestrator.config.OrchestratorConfig;
 import com.miteos.orchestrator.port.journal.EventOutbox;
 import io.quarkus.logging.Log;

@@ -24,13 +24,13 @@ import java.util.Map;
 
 /**
  * Reads claimed tasks back, with their agents' checkpoints, ready to resume. The rows must have
- * {@code task_id, created_event, state, cancel_requested, resumes, lease_epoch}; each task read
+ * {@code task_id, created_event, state, cancel_requested, resumes, lease_epoch, traceparent}; each task read
  * is held here under its epoch ({@link TaskLeases}).
  */
 @ApplicationScoped
 class StoredTasks {
 
-    static final String COLUMNS = "task_id, created_event, state, cancel_requested, resumes, lease_epoch";
+    static final String COLUMNS = "task_id, created_event, state, cancel_requested, resumes, lease_epoch, traceparent";
 
     private final ObjectMapper json;
     private final TaskLeases leases;
@@ -65,7 +65,8 @@ class StoredTasks {
                             EventEnvelope<EventPayload> created = EventJson.fromJson(row.getString("created_event"));
                             claimed.add(new StoredTask((EventEnvelope<TaskCreated>) (EventEnvelope<?>) created,
                                     state(row.getString("state")), byTask.getOrDefault(taskId, List.of()),
-                                    row.getBoolean("cancel_requested"), row.getInteger("resumes")));
+                                    row.getBoolean("cancel_requested"), row.getInteger("resumes"),
+                                    row.getString("traceparent")));
                         } catch (RuntimeException unreadable) {
                             // One task that cannot be read must not keep every other from being resumed.
                             Log.errorf(unreadable, "task %s: stored state is unreadable; it is not resumed", taskId);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.miteos.model.task.AgentStatus;
 import com.miteos.orchestrator.application.metrics.OrchestratorMetrics;
 import com.miteos.orchestrator.application.tools.FinishTool;
+import com.miteos.orchestrator.application.tracing.RunTracer;
 import com.miteos.orchestrator.application.tools.ToolBox;
 import com.miteos.orchestrator.config.OrchestratorConfig;
 import com.miteos.orchestrator.domain.cost.CostMeter;
@@ -27,6 +28,7 @@ import dev.langchain4j.data.message.ChatMessageSerializer;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
+import io.opentelemetry.context.Context;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -55,9 +57,11 @@ public class AgentLoop {
     private final ObjectMapper json;
     private final int maxSteps;
     private final OrchestratorMetrics metrics;
+    private final RunTracer tracer;
 
     public AgentLoop(ToolBox tools, CostMeter costs, BudgetGuard budget, ObjectMapper json,
-            OrchestratorConfig config, OrchestratorMetrics metrics) {
+            OrchestratorConfig config, OrchestratorMetrics metrics, RunTracer tracer) {
+        this.tracer = tracer;
         this.metrics = metrics;
         this.tools = tools;
         this.costs = costs;
@@ -70,9 +74,10 @@ public class AgentLoop {
      * Who runs the loop, with which model, for what, and with which tools. {@code conversation}
      * names its checkpoints: the agent's id, or {@link Checkpoint#synthesis} of it; the agent
      * shows {@code finishedAs} when the conversation is over (null: it stays as it is).
+     * {@code trace}: the conversation's span, the parent of its tool calls' spans.
      */
     public record Assignment(TaskRun run, String agentId, String agentType, String conversation, ModelPurpose purpose,
-            ModelProvider model, ToolContext context, List<String> toolNames, AgentStatus finishedAs) {
+            ModelProvider model, ToolContext context, List<String> toolNames, AgentStatus finishedAs, Context trace) {
     }
 
     /**
@@ -219,7 +224,8 @@ public class AgentLoop {
         BigDecimal fee = tool.map(found -> costs.toolCall(found.name())).orElse(BigDecimal.ZERO);
         return budget.beforeToolCall(a.run(), fee).flatMap(reserved -> tool
                 // Models number calls per conversation (call_1, …): the conversation makes the id unique in the task.
-                .map(found -> invoke(found, arguments, a.context().forCall(a.conversation() + "/" + request.id())))
+                .map(found -> invoke(found, arguments, a.context().forCall(a.conversation() + "/" + request.id()),
+                        a.trace(), request.id(), fee))
                 .orElseGet(() -> Uni.createFrom().item(ToolResults.error(request.name(),
                         "There is no tool named '" + request.name() + "' here.")))
                 .onFailure().invoke(() -> budget.release(a.run(), reserved))
@@ -238,18 +244,15 @@ public class AgentLoop {
                 });
     }
 
-    private Uni<String> invoke(AgentTool tool, JsonNode arguments, ToolContext context) {
-        if (arguments == null) {
-            return Uni.createFrom().item(ToolResults.error(tool.name(), "The arguments are not a JSON object."));
-        }
-        try {
-            return metrics.toolCall(tool.name(), () -> tool.execute(arguments, context), ToolFailure.class)
-                    .map(text -> ToolResults.untrusted(tool.name(), text))
-                    .onFailure(ToolFailure.class)
-                    .recoverWithItem(e -> ToolResults.error(tool.name(), e.getMessage()));
-        } catch (ToolFailure e) {
-            return Uni.createFrom().item(ToolResults.error(tool.name(), e.getMessage()));
-        }
+    /** Runs one tool call as a span of the conversation's trace; what the tool reports goes to the model. */
+    private Uni<String> invoke(AgentTool tool, JsonNode arguments, ToolContext context, Context trace, String callId,
+            BigDecimal fee) {
+        return tracer.toolCall(trace, tool.name(), callId, fee, () -> arguments == null
+                        ? Uni.createFrom().failure(new ToolFailure("The arguments are not a JSON object."))
+                        : metrics.toolCall(tool.name(), () -> tool.execute(arguments, context), ToolFailure.class))
+                .map(text -> ToolResults.untrusted(tool.name(), text))
+                .onFailure(ToolFailure.class)
+                .recoverWithItem(e -> ToolResults.error(tool.name(), e.getMessage()));
     }
 
     private JsonNode arguments(ToolExecutionRequest request) {

@@ -4,6 +4,8 @@ import com.miteos.model.task.AgentStatus;
 import com.miteos.model.task.PendingAction;
 import com.miteos.orchestrator.application.deploy.DeliverableDeployer;
 import com.miteos.orchestrator.application.metrics.OrchestratorMetrics;
+import com.miteos.orchestrator.application.tracing.RunTracer;
+import com.miteos.orchestrator.application.tracing.TaskTrace;
 import com.miteos.orchestrator.application.tools.WriteFileTool;
 import com.miteos.orchestrator.domain.run.AutonomyPolicy;
 import com.miteos.orchestrator.domain.run.Checkpoint;
@@ -19,6 +21,7 @@ import com.miteos.orchestrator.port.tools.ToolNames;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -61,9 +64,11 @@ public class TaskPipeline {
     private final DeliverableDeployer deployer;
     private final TaskFileStore files;
     private final OrchestratorMetrics metrics;
+    private final RunTracer tracer;
 
     public TaskPipeline(Planner planner, AgentLoop loop, ModeProviders providers, WriteFileTool writeFile,
-            DeliverableDeployer deployer, TaskFileStore files, OrchestratorMetrics metrics) {
+            DeliverableDeployer deployer, TaskFileStore files, OrchestratorMetrics metrics, RunTracer tracer) {
+        this.tracer = tracer;
         this.planner = planner;
         this.loop = loop;
         this.providers = providers;
@@ -73,7 +78,12 @@ public class TaskPipeline {
         this.metrics = metrics;
     }
 
-    public Uni<Void> execute(TaskRun run) {
+    /** Runs the task, or goes on with a restored run, as one span of the task's trace ({@link RunTracer}). */
+    public Uni<Void> execute(TaskRun run, TaskTrace trace) {
+        return tracer.taskRun(run, trace, span -> execute(run, span));
+    }
+
+    private Uni<Void> execute(TaskRun run, Context span) {
         ModelProvider model = metrics.metered(providers.model(run.mode(), run.config()));
         SearchProvider search = providers.search(run.mode());
         if (run.isFinished()) {
@@ -82,10 +92,11 @@ public class TaskPipeline {
         run.plan().start();
         // A restored run has its plan already: it was made, and paid for, once.
         List<WorkItem> made = run.plan().items();
-        Uni<List<WorkItem>> plan = made != null ? Uni.createFrom().item(made) : planner.plan(run, model);
+        Uni<List<WorkItem>> plan = made != null ? Uni.createFrom().item(made)
+                : tracer.plan(span, run, planning -> planner.plan(run, tracer.model(model, planning)));
         return plan
                 .call(items -> approvePlan(run, items))
-                .flatMap(items -> runAgents(run, model, search, items))
+                .flatMap(items -> runAgents(run, model, search, items, span))
                 .call(() -> deployer.deployIfAsked(run))
                 .invoke(run::complete)
                 .replaceWithVoid();
@@ -102,7 +113,8 @@ public class TaskPipeline {
         return run.pauseControl().gate();
     }
 
-    private Uni<Void> runAgents(TaskRun run, ModelProvider model, SearchProvider search, List<WorkItem> plan) {
+    private Uni<Void> runAgents(TaskRun run, ModelProvider model, SearchProvider search, List<WorkItem> plan,
+            Context span) {
         List<String> agentIds = run.agentSteps().start(plan.stream().map(WorkItem::type).toList());
         if (agentIds.isEmpty()) {
             return Uni.createFrom().voidItem();
@@ -110,42 +122,47 @@ public class TaskPipeline {
         int lead = plan.size() - 1;
         List<Uni<String>> helpers = new ArrayList<>();
         for (int i = 0; i < lead; i++) {
-            helpers.add(agent(run, model, search, agentIds.get(i), plan.get(i), AgentStatus.DONE));
+            helpers.add(agent(run, model, search, agentIds.get(i), plan.get(i), AgentStatus.DONE, span));
         }
         Uni<List<String>> helpersDone = helpers.isEmpty() ? Uni.createFrom().item(List.of())
                 : Uni.join().all(helpers).andFailFast();
         String leadId = agentIds.get(lead);
-        Uni<String> leadOwnWork = agent(run, model, search, leadId, plan.get(lead), AgentStatus.WAITING);
+        Uni<String> leadOwnWork = agent(run, model, search, leadId, plan.get(lead), AgentStatus.WAITING, span);
         return Uni.combine().all().unis(helpersDone, leadOwnWork).asTuple()
                 .flatMap(done -> {
                     List<String> summaries = new ArrayList<>(done.getItem1());
                     summaries.add(done.getItem2());
                     return synthesis(run, model, search, leadId, plan.get(lead).type(),
-                            findings(plan, summaries));
+                            findings(plan, summaries), span);
                 })
                 .replaceWithVoid();
     }
 
     private Uni<String> agent(TaskRun run, ModelProvider model, SearchProvider search, String agentId, WorkItem item,
-            AgentStatus finishedAs) {
+            AgentStatus finishedAs, Context span) {
         List<ChatMessage> opening = List.of(
                 SystemMessage.from(AGENT_INSTRUCTIONS.formatted(item.type())),
                 UserMessage.from("Task:\n" + run.prompt() + "\n\nWork item: " + item.title() + "\n"
                         + item.instructions()));
-        return loop.run(new AgentLoop.Assignment(run, agentId, item.type(), agentId, ModelPurpose.AGENT_STEP, model,
-                tools(run, agentId, search), AGENT_TOOLS, finishedAs), opening);
+        return tracer.agent(span, run, agentId, item.type(), agentId, agentSpan -> loop.run(
+                new AgentLoop.Assignment(run, agentId, item.type(), agentId, ModelPurpose.AGENT_STEP,
+                        tracer.model(model, agentSpan), tools(run, agentId, search), AGENT_TOOLS, finishedAs, agentSpan),
+                opening));
     }
 
     /** The writer turns the findings into deliverables; a model that only answers in text still gets a file. */
     private Uni<String> synthesis(TaskRun run, ModelProvider model, SearchProvider search, String agentId,
-            String agentType, String findings) {
+            String agentType, String findings, Context span) {
         int filesBefore = run.files().countBeforeSynthesis();
         List<ChatMessage> opening = List.of(
                 SystemMessage.from(SYNTHESIS_INSTRUCTIONS),
                 UserMessage.from("Task:\n" + run.prompt() + "\n\nFindings of the agents:\n\n" + findings));
-        return loop.run(new AgentLoop.Assignment(run, agentId, agentType, Checkpoint.synthesis(agentId),
-                        ModelPurpose.SYNTHESIS, model, tools(run, agentId, search), SYNTHESIS_TOOLS, null),
-                        opening)
+        String conversation = Checkpoint.synthesis(agentId);
+        return tracer.agent(span, run, agentId, agentType, conversation, agentSpan -> loop.run(
+                        new AgentLoop.Assignment(run, agentId, agentType, conversation, ModelPurpose.SYNTHESIS,
+                                tracer.model(model, agentSpan), tools(run, agentId, search), SYNTHESIS_TOOLS, null,
+                                agentSpan),
+                        opening))
                 .flatMap(summary -> run.files().list().size() > filesBefore || summary.isBlank()
                         ? Uni.createFrom().item(summary)
                         : writeFile.execute(FallbackReport.arguments(summary),

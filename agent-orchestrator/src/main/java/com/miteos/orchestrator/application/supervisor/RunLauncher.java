@@ -4,6 +4,7 @@ import com.miteos.model.event.EventEnvelope;
 import com.miteos.model.event.TaskCreated;
 import com.miteos.orchestrator.application.metrics.OrchestratorMetrics;
 import com.miteos.orchestrator.application.pipeline.TaskPipeline;
+import com.miteos.orchestrator.application.tracing.TaskTrace;
 import com.miteos.orchestrator.config.OrchestratorConfig;
 import com.miteos.orchestrator.domain.run.TaskRun;
 import com.miteos.orchestrator.port.commands.CommandBacklog;
@@ -68,12 +69,15 @@ public class RunLauncher {
                 stored.state(), stored.checkpoints());
     }
 
-    /** Starts a run once the commands waiting in its partition ({@code null}: at start-up) are read. */
-    void launch(TaskRun run, Integer partition) {
+    /**
+     * Starts a run once the commands waiting in its partition ({@code null}: at start-up) are read;
+     * it runs in the task's trace.
+     */
+    void launch(TaskRun run, Integer partition, TaskTrace trace) {
         running.add(run, partition);
         CompletionStage<Void> read = partition == null ? backlog.caughtUp() : backlog.caughtUp(partition);
         if (read.toCompletableFuture().isDone() || catchUpTimeout.isZero() || catchUpTimeout.isNegative()) {
-            execute(run);
+            execute(run, trace);
             return;
         }
         Uni.createFrom().completionStage(read)
@@ -82,14 +86,14 @@ public class RunLauncher {
                             run.taskId(), catchUpTimeout);
                     return null;
                 })
-                .subscribe().with(ignored -> execute(run));
+                .subscribe().with(ignored -> execute(run, trace));
     }
 
-    private void execute(TaskRun run) {
-        slots.acquire(() -> start(run));
+    private void execute(TaskRun run, TaskTrace trace) {
+        slots.acquire(() -> start(run, trace));
     }
 
-    private void start(TaskRun run) {
+    private void start(TaskRun run, TaskTrace trace) {
         String taskId = run.taskId();
         if (run.isFinished() || run.isSuspended()) {
             // Cancelled while it was held for the catch-up, or its partition went elsewhere meanwhile.
@@ -97,7 +101,7 @@ public class RunLauncher {
             slots.release();
             return;
         }
-        run.track(pipeline.execute(run)
+        run.track(pipeline.execute(run, trace)
                 .onTermination().invoke(() -> {
                     running.ended(run);
                     slots.release();

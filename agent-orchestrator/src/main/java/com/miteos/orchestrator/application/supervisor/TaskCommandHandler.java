@@ -2,6 +2,7 @@ package com.miteos.orchestrator.application.supervisor;
 
 import com.miteos.model.event.EventEnvelope;
 import com.miteos.model.event.TaskCreated;
+import com.miteos.orchestrator.application.tracing.TaskTrace;
 import com.miteos.orchestrator.domain.run.TaskRun;
 import com.miteos.orchestrator.port.journal.InstanceRegistry;
 import com.miteos.orchestrator.port.journal.TaskStore;
@@ -82,7 +83,7 @@ public class TaskCommandHandler {
                         run.pause();
                     }
                     TaskLog.info(taskId, "accepted");
-                    launcher.launch(run, partition);
+                    launcher.launch(run, partition, TaskTrace.accepted(traceparent));
                 })
                 .replaceWithVoid();
     }

@@ -1,6 +1,7 @@
 package com.miteos.orchestrator.application.supervisor;
 
 import com.miteos.model.task.TaskError;
+import com.miteos.orchestrator.application.tracing.TaskTrace;
 import com.miteos.orchestrator.config.OrchestratorConfig;
 import com.miteos.orchestrator.domain.run.TaskRun;
 import com.miteos.orchestrator.port.journal.TaskStore;
@@ -51,7 +52,7 @@ class TaskResumer {
         } else {
             TaskLog.info(taskId, stored.resumes() == 0 ? "taken over"
                     : "resuming after its orchestrator stopped (resume " + stored.resumes() + ")");
-            launcher.launch(run, partition);
+            launcher.launch(run, partition, TaskTrace.resumed(stored.traceparent()));
         }
     }
 }

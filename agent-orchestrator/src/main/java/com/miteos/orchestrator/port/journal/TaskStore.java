@@ -26,9 +26,12 @@ public interface TaskStore {
         public static final Intake NOT_OWNED = new Intake(false, true, false, false);
     }
 
-    /** An unfinished task as stored, with its agents' checkpoints, ready to go on. */
+    /**
+     * An unfinished task as stored, with its agents' checkpoints, ready to go on; {@code traceparent}:
+     * the trace it came in (null: none), which its resumed run continues.
+     */
     record StoredTask(EventEnvelope<TaskCreated> created, RunState state, List<Checkpoint> checkpoints,
-            boolean cancelRequested, int resumes) {
+            boolean cancelRequested, int resumes, String traceparent) {
     }
 
     /**

@@ -1,4 +1,4 @@
-package com.miteos.orchestrator.adapter.kafka;
+package com.miteos.orchestrator.application.tracing;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
