@@ -7,6 +7,7 @@ import com.miteos.tasks.domain.StreamDerivation;
 import com.miteos.tasks.domain.StreamState;
 import com.miteos.tasks.repository.TaskEventLog;
 import com.miteos.tasks.repository.TaskEventLog.Position;
+import com.miteos.tasks.repository.WebhookDeliveries;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,14 +25,20 @@ import java.util.List;
  * held until the gap is filled. An event at or below the applied sequence was applied already and
  * changes nothing, so a redelivery never appends twice. The task's stream row is locked first, so
  * two consumers extending one task take turns.
+ *
+ * <p>The webhook deliveries of the appended events are queued in the same transaction
+ * ({@link WebhookDeliveries#enqueue}): an event is in the stream and queued for every subscribed
+ * endpoint, or neither.
  */
 @ApplicationScoped
 public class EventLogProjection {
 
     private final TaskEventLog log;
+    private final WebhookDeliveries webhooks;
 
-    public EventLogProjection(TaskEventLog log) {
+    public EventLogProjection(TaskEventLog log, WebhookDeliveries webhooks) {
         this.log = log;
+        this.webhooks = webhooks;
     }
 
     public Uni<Void> apply(SqlClient tx, EventEnvelope<? extends EventPayload> envelope) {
@@ -65,6 +72,8 @@ public class EventLogProjection {
             applied = envelope.sequence();
         }
         Position after = new Position(applied, position.lastEventId() + events.size(), state);
-        return log.append(tx, next.taskId(), position.lastEventId() + 1, events, after);
+        long firstId = position.lastEventId() + 1;
+        return log.append(tx, next.taskId(), firstId, events, after)
+                .call(() -> webhooks.enqueue(tx, next.taskId(), firstId, events));
     }
 }
