@@ -3,21 +3,28 @@ package com.miteos.tasks;
 import com.miteos.model.id.IdPrefix;
 import com.miteos.model.id.Ids;
 import com.miteos.net.CountingListener;
+import com.miteos.net.HostResolver;
 import com.miteos.net.SsrfPayloads;
+import com.miteos.net.TestDns;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.inject.Alternative;
 import jakarta.enterprise.inject.Any;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -34,11 +41,29 @@ import static org.hamcrest.Matchers.notNullValue;
 @TestProfile(WebhookSsrfTest.ProductionTargets.class)
 class WebhookSsrfTest {
 
-    /** The production target policy (loopback refused), with http allowed. */
+    /** The production target policy (loopback refused), with http allowed and the corpus's DNS. */
     public static class ProductionTargets implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("miteos.webhooks.allow-loopback-targets", "false", "miteos.webhooks.allow-http", "true");
+        }
+
+        @Override
+        public Set<Class<?>> getEnabledAlternatives() {
+            return Set.of(CorpusDns.class);
+        }
+    }
+
+    /** The names of the corpus resolve as SsrfPayloads says (to loopback, or public and loopback); no real DNS. */
+    @Alternative
+    @Singleton
+    public static class CorpusDns implements HostResolver {
+
+        private final TestDns dns = SsrfPayloads.dns("93.184.215.14");
+
+        @Override
+        public List<InetAddress> resolve(String host) throws UnknownHostException {
+            return dns.resolve(host);
         }
     }
 

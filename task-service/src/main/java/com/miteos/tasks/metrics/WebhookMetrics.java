@@ -2,7 +2,10 @@ package com.miteos.tasks.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
 
 /**
  * Webhook delivery metrics (README, "Webhooks"): attempts by outcome and endpoints disabled by
@@ -31,22 +34,36 @@ public class WebhookMetrics {
 
     private final MeterRegistry registry;
 
+    private static final List<String> DISABLE_REASONS = List.of("gone", "failing");
+
     public WebhookMetrics(MeterRegistry registry) {
         this.registry = registry;
+        for (Outcome outcome : Outcome.values()) {
+            attempts(outcome);
+        }
+        DISABLE_REASONS.forEach(this::disabled);
     }
 
     public void attempt(Outcome outcome) {
-        Counter.builder("miteos.webhook.deliveries")
-                .description("Webhook delivery attempts, by outcome (delivered, retry, failed, gone, superseded)")
-                .tags("outcome", outcome.tag())
-                .register(registry).increment();
+        attempts(outcome).increment();
     }
 
     /** An endpoint was disabled: {@code gone} (it answered 410) or {@code failing} (failing for too long). */
     public void endpointDisabled(String reason) {
-        Counter.builder("miteos.webhook.endpoints.disabled")
+        disabled(reason).increment();
+    }
+
+    private Counter attempts(Outcome outcome) {
+        return Counter.builder("miteos.webhook.deliveries")
+                .description("Webhook delivery attempts, by outcome (delivered, retry, failed, gone, superseded)")
+                .tags("outcome", outcome.tag())
+                .register(registry);
+    }
+
+    private Counter disabled(String reason) {
+        return Counter.builder("miteos.webhook.endpoints.disabled")
                 .description("Webhook endpoints disabled, by reason (gone: answered 410; failing: failed too long)")
                 .tags("reason", reason)
-                .register(registry).increment();
+                .register(registry);
     }
 }

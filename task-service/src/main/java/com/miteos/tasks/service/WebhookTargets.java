@@ -26,10 +26,6 @@ public class WebhookTargets {
     private final int maxUrlLength;
 
     @Inject
-    public WebhookTargets(WebhookConfig config) {
-        this(config, HostResolver.system());
-    }
-
     public WebhookTargets(WebhookConfig config, HostResolver resolver) {
         AddressPolicy policy = config.allowLoopbackTargets() ? WebhookTargets::publicOrLoopback
                 : AddressPolicy.publicInternet();
