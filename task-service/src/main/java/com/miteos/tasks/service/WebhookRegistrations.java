@@ -14,6 +14,7 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +72,7 @@ public class WebhookRegistrations {
 
     /** The subscribed events, deduplicated in the order given, if the URL and the events are acceptable. */
     private List<String> check(String url, List<String> events) {
-        Map<String, String> errors = new java.util.LinkedHashMap<>();
+        Map<String, String> errors = new LinkedHashMap<>();
         if (url == null || url.isBlank()) {
             errors.put("url", "is required");
         } else {
