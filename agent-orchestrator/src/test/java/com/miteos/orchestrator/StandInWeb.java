@@ -1,9 +1,9 @@
 package com.miteos.orchestrator;
 
 import com.miteos.orchestrator.adapter.net.FetchLimits;
-import com.miteos.orchestrator.adapter.net.SsrfGuard;
-import com.miteos.orchestrator.adapter.net.StandInPolicy;
-import com.miteos.orchestrator.adapter.net.TestDns;
+import com.miteos.net.SsrfGuard;
+import com.miteos.net.StandInPolicy;
+import com.miteos.net.TestDns;
 import com.miteos.orchestrator.adapter.net.UrlFetcher;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.inject.Alternative;

@@ -166,7 +166,7 @@ public class TaskResource {
         return deliverables.list(caller.get(), id);
     }
 
-    private static int integer(String field, String value, int fallback, int min, int max, List<FieldError> errors) {
+    static int integer(String field, String value, int fallback, int min, int max, List<FieldError> errors) {
         if (value == null) {
             return fallback;
         }

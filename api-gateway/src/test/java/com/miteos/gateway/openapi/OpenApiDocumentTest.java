@@ -92,16 +92,22 @@ class OpenApiDocumentTest {
                 operations.put(method.toUpperCase() + " " + path.getKey(), operation.path("operationId").asText());
             }
         }));
-        assertThat(operations).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "POST /v1/tasks", "createTask",
-                "GET /v1/tasks", "listTasks",
-                "GET /v1/tasks/{id}", "getTask",
-                "POST /v1/tasks/{id}/cancel", "cancelTask",
-                "POST /v1/tasks/{id}/pause", "pauseTask",
-                "POST /v1/tasks/{id}/resume", "resumeTask",
-                "GET /v1/tasks/{id}/deliverables", "listDeliverables",
-                "GET /v1/tasks/{id}/events", "streamTaskEvents",
-                "GET /v1/tasks/{id}/deliverables/{file_id}/download", "downloadDeliverable"));
+        assertThat(operations).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
+                Map.entry("POST /v1/tasks", "createTask"),
+                Map.entry("GET /v1/tasks", "listTasks"),
+                Map.entry("GET /v1/tasks/{id}", "getTask"),
+                Map.entry("POST /v1/tasks/{id}/cancel", "cancelTask"),
+                Map.entry("POST /v1/tasks/{id}/pause", "pauseTask"),
+                Map.entry("POST /v1/tasks/{id}/resume", "resumeTask"),
+                Map.entry("GET /v1/tasks/{id}/deliverables", "listDeliverables"),
+                Map.entry("GET /v1/tasks/{id}/events", "streamTaskEvents"),
+                Map.entry("GET /v1/tasks/{id}/deliverables/{file_id}/download", "downloadDeliverable"),
+                Map.entry("POST /v1/webhooks", "createWebhook"),
+                Map.entry("GET /v1/webhooks", "listWebhooks"),
+                Map.entry("DELETE /v1/webhooks/{id}", "deleteWebhook"),
+                Map.entry("POST /v1/webhooks/{id}/rotate-secret", "rotateWebhookSecret"),
+                Map.entry("GET /v1/webhooks/{id}/deliveries", "listWebhookDeliveries"),
+                Map.entry("POST /v1/webhooks/{id}/deliveries/{delivery_id}/redeliver", "redeliverWebhook")));
         assertThat(doc.toString()).doesNotContain("/internal/").doesNotContain("/admin/");
         assertThat(doc.at("/components/securitySchemes/apiKey/scheme").asText()).isEqualTo("bearer");
         assertThat(doc.at("/security/0/apiKey").isArray()).isTrue();

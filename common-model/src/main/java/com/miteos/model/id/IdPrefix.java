@@ -10,7 +10,11 @@ public enum IdPrefix {
     DELIVERABLE("dlvr"),
     ACCOUNT("acct"),
     KEY("key"),
-    EVENT("evt");
+    EVENT("evt"),
+    /** A registered webhook endpoint. */
+    WEBHOOK("wh"),
+    /** One webhook delivery: its Standard Webhooks {@code webhook-id}. */
+    MESSAGE("msg");
 
     private final String prefix;
 

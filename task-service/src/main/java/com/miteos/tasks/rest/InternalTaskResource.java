@@ -109,7 +109,7 @@ public class InternalTaskResource {
         });
     }
 
-    private static Owner owner(String accountId, String mode) {
+    static Owner owner(String accountId, String mode) {
         if (accountId == null || accountId.isBlank() || mode == null) {
             throw new BadRequestException("the caller's identity headers are missing");
         }

@@ -8,6 +8,7 @@ import com.miteos.tasks.domain.StreamState;
 import com.miteos.tasks.repository.TaskEventLog;
 import com.miteos.tasks.repository.TaskEventLog.Extension;
 import com.miteos.tasks.repository.TaskEventLog.Position;
+import com.miteos.tasks.repository.WebhookDeliveries;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,14 +37,20 @@ import java.util.TreeMap;
  * snapshot is compared with the one before it, so a batch holding several snapshots of a task
  * loses none of their events. Only the reads and writes are gathered: one statement locks the
  * batch's streams, one reads their held events, and the writes go out together at the end.
+ *
+ * <p>The webhook deliveries of the appended events are queued in the same transaction
+ * ({@link WebhookDeliveries#enqueue}): an event is in the stream and queued for every subscribed
+ * endpoint, or neither.
  */
 @ApplicationScoped
 public class EventLogProjection {
 
     private final TaskEventLog log;
+    private final WebhookDeliveries webhooks;
 
-    public EventLogProjection(TaskEventLog log) {
+    public EventLogProjection(TaskEventLog log, WebhookDeliveries webhooks) {
         this.log = log;
+        this.webhooks = webhooks;
     }
 
     public Uni<Void> apply(SqlClient tx, List<? extends EventEnvelope<? extends EventPayload>> envelopes) {
@@ -57,8 +64,20 @@ public class EventLogProjection {
             List<Extension> extensions = new ArrayList<>(tasks.size());
             byTask.forEach((task, arrivals) ->
                     extensions.add(extend(task, positions.get(task), held.getOrDefault(task, List.of()), arrivals)));
-            return log.write(tx, extensions);
+            return log.write(tx, extensions).chain(() -> enqueueWebhooks(tx, extensions));
         }));
+    }
+
+    /** Queues the webhook deliveries of every task's new events, a task after the other. */
+    private Uni<Void> enqueueWebhooks(SqlClient tx, List<Extension> extensions) {
+        Uni<Void> queued = Uni.createFrom().voidItem();
+        for (Extension extension : extensions) {
+            if (!extension.events().isEmpty()) {
+                queued = queued.chain(() -> webhooks.enqueue(tx, extension.taskId(), extension.firstId(),
+                        extension.events()));
+            }
+        }
+        return queued;
     }
 
     /** What {@code arrivals}, taken one by one, add to a task's stream at {@code position}. */

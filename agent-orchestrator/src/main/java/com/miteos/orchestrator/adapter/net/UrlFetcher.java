@@ -1,5 +1,9 @@
 package com.miteos.orchestrator.adapter.net;
 
+import com.miteos.net.PinnedRequests;
+import com.miteos.net.SsrfGuard;
+import com.miteos.net.TargetRefusal;
+import com.miteos.net.VettedTarget;
 import com.miteos.orchestrator.port.web.FetchedPage;
 import com.miteos.orchestrator.port.web.PageFetcher;
 import com.miteos.orchestrator.port.web.FetchRefusal;
@@ -97,10 +101,18 @@ public final class UrlFetcher implements PageFetcher {
     }
 
     private Uni<FetchedPage> hop(String url, int redirectsFollowed) {
-        return Uni.createFrom().item(() -> guard.vet(url))
+        return Uni.createFrom().item(() -> vet(url))
                 .runSubscriptionOn(lookups)
                 .flatMap(target -> send(target)
                         .flatMap(response -> answer(target, response, redirectsFollowed)));
+    }
+
+    private VettedTarget vet(String url) {
+        try {
+            return guard.vet(url);
+        } catch (TargetRefusal refusal) {
+            throw FetchRefusal.of(refusal);
+        }
     }
 
     private Uni<HttpResponse<CappedBody>> send(VettedTarget target) {

@@ -1,5 +1,7 @@
 package com.miteos.orchestrator.adapter.net;
 
+import com.miteos.net.HostResolver;
+import com.miteos.net.SsrfGuard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.miteos.orchestrator.port.web.FetchRefusal;
-import com.miteos.orchestrator.adapter.net.HostResolver;
-import com.miteos.orchestrator.adapter.net.PinnedRequests;
-import com.miteos.orchestrator.adapter.net.SsrfGuard;
+import com.miteos.net.HostResolver;
+import com.miteos.net.PinnedRequests;
+import com.miteos.net.SsrfGuard;
+import com.miteos.net.TargetRefusal;
 import com.miteos.orchestrator.adapter.s3.FileStore;
 import com.miteos.orchestrator.config.OrchestratorConfig;
 import com.miteos.orchestrator.domain.files.StoredFile;
@@ -176,7 +176,7 @@ public class WebhookDeploy implements DeployTarget {
         return Uni.createFrom().item(() -> {
                     try {
                         return PinnedRequests.to(guard.vet(target.toString()));
-                    } catch (FetchRefusal refusal) {
+                    } catch (TargetRefusal refusal) {
                         throw new DeployFailure("deploy_target_refused", "The webhook target is refused: "
                                 + refusal.getMessage());
                     }

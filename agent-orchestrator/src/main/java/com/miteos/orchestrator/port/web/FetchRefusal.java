@@ -1,5 +1,7 @@
 package com.miteos.orchestrator.port.web;
 
+import com.miteos.net.TargetRefusal;
+
 /**
  * Why a URL was not (or not completely) fetched, in words a model can act on. Messages never
  * carry stack traces or internal details such as the private address a name resolved to:
@@ -28,6 +30,11 @@ public class FetchRefusal extends RuntimeException {
     }
 
     private final Reason reason;
+
+    /** The guard's refusal in the fetcher's terms: its three reasons exist here under the same names. */
+    public static FetchRefusal of(TargetRefusal refusal) {
+        return new FetchRefusal(Reason.valueOf(refusal.reason().name()), refusal.getMessage());
+    }
 
     public FetchRefusal(Reason reason, String message) {
         super(message, null, false, false);

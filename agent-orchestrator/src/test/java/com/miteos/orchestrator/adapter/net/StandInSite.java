@@ -1,5 +1,7 @@
 package com.miteos.orchestrator.adapter.net;
 
+import com.miteos.net.TestDns;
+import com.miteos.net.StandInPolicy;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 

@@ -1,5 +1,12 @@
 package com.miteos.orchestrator.adapter.net;
 
+import com.miteos.net.HostResolver;
+import com.miteos.net.SsrfGuard;
+import com.miteos.net.SsrfPayloads;
+import com.miteos.net.TestDns;
+import com.miteos.net.StandInPolicy;
+import com.miteos.net.CountingListener;
+import com.miteos.net.PinnedHttp;
 import com.miteos.orchestrator.port.web.FetchedPage;
 import com.miteos.orchestrator.port.web.FetchRefusal;
 import com.miteos.orchestrator.port.web.FetchRefusal.Reason;

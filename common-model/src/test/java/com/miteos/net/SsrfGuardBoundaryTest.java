@@ -1,7 +1,6 @@
-package com.miteos.orchestrator.adapter.net;
+package com.miteos.net;
 
-import com.miteos.orchestrator.port.web.FetchRefusal;
-import com.miteos.orchestrator.port.web.FetchRefusal.Reason;
+import com.miteos.net.TargetRefusal.Reason;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,7 +37,7 @@ class SsrfGuardBoundaryTest {
     @ValueSource(strings = {"http://example.test:0/", "http://example.test:65536/", "http://example.test:000080/",
             "http://[2606:4700::1111]:0/"})
     void portsOutsideTheRangeAreRefusedAsInvalid(String url) {
-        assertThatThrownBy(() -> guard.vet(url)).isInstanceOfSatisfying(FetchRefusal.class,
+        assertThatThrownBy(() -> guard.vet(url)).isInstanceOfSatisfying(TargetRefusal.class,
                 refusal -> assertThat(refusal.reason()).isEqualTo(Reason.INVALID_URL))
                 .hasMessageStartingWith("not a valid port");
     }
@@ -54,28 +53,28 @@ class SsrfGuardBoundaryTest {
         assertThat(LONGEST_NAME).hasSize(253);
 
         assertThat(guard.vet("http://" + LONGEST_NAME + "/").host()).isEqualTo(LONGEST_NAME);
-        assertThatThrownBy(() -> guard.vet("http://" + TOO_LONG_NAME + "/")).isInstanceOfSatisfying(FetchRefusal.class,
+        assertThatThrownBy(() -> guard.vet("http://" + TOO_LONG_NAME + "/")).isInstanceOfSatisfying(TargetRefusal.class,
                 refusal -> assertThat(refusal.reason()).isEqualTo(Reason.INVALID_URL))
                 .hasMessageStartingWith("not a valid host name");
     }
 
     @Test
     void anEmptyUserNameIsStillUserInfoAndForbidden() {
-        assertThatThrownBy(() -> guard.vet("http://@example.test/")).isInstanceOfSatisfying(FetchRefusal.class,
+        assertThatThrownBy(() -> guard.vet("http://@example.test/")).isInstanceOfSatisfying(TargetRefusal.class,
                 refusal -> assertThat(refusal.reason()).isEqualTo(Reason.FORBIDDEN_TARGET))
                 .hasMessageContaining("user name or password");
     }
 
     @Test
     void aHostThatStartsPercentEncodedIsRefusedAsPercentEncoded() {
-        assertThatThrownBy(() -> guard.vet("http://%31%32%37.0.0.1/")).isInstanceOfSatisfying(FetchRefusal.class,
+        assertThatThrownBy(() -> guard.vet("http://%31%32%37.0.0.1/")).isInstanceOfSatisfying(TargetRefusal.class,
                 refusal -> assertThat(refusal.reason()).isEqualTo(Reason.INVALID_URL))
                 .hasMessageStartingWith("percent-encoded host names are not fetched");
     }
 
     @Test
     void aPortWithoutAHostIsRefusedForTheMissingHost() {
-        assertThatThrownBy(() -> guard.vet("http://:80/")).isInstanceOfSatisfying(FetchRefusal.class,
+        assertThatThrownBy(() -> guard.vet("http://:80/")).isInstanceOfSatisfying(TargetRefusal.class,
                 refusal -> assertThat(refusal.reason()).isEqualTo(Reason.INVALID_URL))
                 .hasMessageStartingWith("the URL has no host");
     }

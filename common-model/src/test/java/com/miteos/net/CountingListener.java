@@ -1,4 +1,4 @@
-package com.miteos.orchestrator.adapter.net;
+package com.miteos.net;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package com.miteos.orchestrator.adapter.net;
+package com.miteos.net;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

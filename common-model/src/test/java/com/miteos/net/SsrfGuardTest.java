@@ -1,7 +1,6 @@
-package com.miteos.orchestrator.adapter.net;
+package com.miteos.net;
 
-import com.miteos.orchestrator.port.web.FetchRefusal;
-import com.miteos.orchestrator.port.web.FetchRefusal.Reason;
+import com.miteos.net.TargetRefusal.Reason;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -40,7 +39,7 @@ class SsrfGuardTest {
     @ParameterizedTest
     @MethodSource("corpus")
     void refusesEveryPayloadOfTheSsrfCorpus(String payload) {
-        assertThatThrownBy(() -> guard.vet(payload)).isInstanceOf(FetchRefusal.class);
+        assertThatThrownBy(() -> guard.vet(payload)).isInstanceOf(TargetRefusal.class);
     }
 
     @ParameterizedTest
@@ -48,14 +47,14 @@ class SsrfGuardTest {
             "http://rebind.test/", "http://mixed.test/", "http://0x7f000001/", "file:///etc/passwd",
             "http://good@example.test/"})
     void refusalsOfInternalTargetsAreForbiddenTargetRefusals(String url) {
-        assertThatThrownBy(() -> guard.vet(url)).isInstanceOfSatisfying(FetchRefusal.class,
+        assertThatThrownBy(() -> guard.vet(url)).isInstanceOfSatisfying(TargetRefusal.class,
                 refusal -> assertThat(refusal.reason()).isEqualTo(Reason.FORBIDDEN_TARGET));
     }
 
     @Test
     void aNameWithAPrivateAddressAmongPublicOnesIsRefusedWhateverTheOrder() {
-        assertThatThrownBy(() -> guard.vet("http://mixed.test/")).isInstanceOf(FetchRefusal.class);
-        assertThatThrownBy(() -> guard.vet("http://private-first.test/")).isInstanceOf(FetchRefusal.class);
+        assertThatThrownBy(() -> guard.vet("http://mixed.test/")).isInstanceOf(TargetRefusal.class);
+        assertThatThrownBy(() -> guard.vet("http://private-first.test/")).isInstanceOf(TargetRefusal.class);
     }
 
     @Test
@@ -71,7 +70,7 @@ class SsrfGuardTest {
                 "http://0/", "http://[::ffff:7f00:1]/", "http://93.184.215.14/", "http://0x5db8d70e/")) {
             try {
                 guard.vet(url);
-            } catch (FetchRefusal refusedAsExpected) {
+            } catch (TargetRefusal refusedAsExpected) {
                 // Only the question matters here: was the resolver asked?
             }
         }
@@ -157,9 +156,9 @@ class SsrfGuardTest {
 
     @Test
     void namesThatDoNotResolveAreRefusedAsUnknown() {
-        assertThatThrownBy(() -> guard.vet("http://nowhere.test/")).isInstanceOfSatisfying(FetchRefusal.class,
+        assertThatThrownBy(() -> guard.vet("http://nowhere.test/")).isInstanceOfSatisfying(TargetRefusal.class,
                 refusal -> assertThat(refusal.reason()).isEqualTo(Reason.UNKNOWN_HOST));
-        assertThatThrownBy(() -> guard.vet("http://nothing.test/")).isInstanceOfSatisfying(FetchRefusal.class,
+        assertThatThrownBy(() -> guard.vet("http://nothing.test/")).isInstanceOfSatisfying(TargetRefusal.class,
                 refusal -> assertThat(refusal.reason()).isEqualTo(Reason.UNKNOWN_HOST));
     }
 
@@ -169,7 +168,7 @@ class SsrfGuardTest {
             "http://[1:2:3:4:5:6:7:8:9]/", "http://256.1.1.1/", "http://1.2.3.08/", "http://foo.0x10/",
             "http://-bad-.test/", "http://a..b.test/"})
     void malformedUrlsAreRefusedAsInvalid(String url) {
-        assertThatThrownBy(() -> guard.vet(url)).isInstanceOf(FetchRefusal.class);
+        assertThatThrownBy(() -> guard.vet(url)).isInstanceOf(TargetRefusal.class);
     }
 
     @Test
@@ -177,7 +176,7 @@ class SsrfGuardTest {
         SsrfGuard lenient = new SsrfGuard(new TestDns().answer("site.test", "127.0.0.2"), new StandInPolicy());
 
         assertThat(lenient.vet("http://site.test:1234/").addresses()).containsExactly(TestDns.address("127.0.0.2"));
-        assertThatThrownBy(() -> lenient.vet("http://127.0.0.1:1234/")).isInstanceOf(FetchRefusal.class);
+        assertThatThrownBy(() -> lenient.vet("http://127.0.0.1:1234/")).isInstanceOf(TargetRefusal.class);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package com.miteos.orchestrator.adapter.net;
+package com.miteos.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +10,7 @@ public final class PinnedHttp {
 
     /** Fails fast when pinning is off: the tests would otherwise look their names up in the real DNS. */
     public static void required() {
-        assertThat(UrlFetcher.pinsPlainHttp())
+        assertThat(PinnedRequests.pinsPlainHttp())
                 .as("plain http must be pinned to the vetted address, or these tests would look names up in the "
                         + "real DNS; run with -Djdk.httpclient.allowRestrictedHeaders=host")
                 .isTrue();

@@ -1,4 +1,4 @@
-package com.miteos.orchestrator.adapter.net;
+package com.miteos.net;
 
 import java.net.InetAddress;
 import java.util.Arrays;

@@ -1,7 +1,6 @@
-package com.miteos.orchestrator.adapter.net;
+package com.miteos.net;
 
-import com.miteos.orchestrator.port.web.FetchRefusal;
-import com.miteos.orchestrator.port.web.FetchRefusal.Reason;
+import com.miteos.net.TargetRefusal.Reason;
 
 import java.net.IDN;
 import java.net.InetAddress;
@@ -72,17 +71,17 @@ public final class SsrfGuard {
     /**
      * Checks {@code url} and answers where to connect for it.
      *
-     * @throws FetchRefusal if the URL is malformed, forbidden, or does not resolve
+     * @throws TargetRefusal if the URL is malformed, forbidden, or does not resolve
      */
     public VettedTarget vet(String url) {
         URI uri = parse(url);
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         String rawAuthority = uri.getRawAuthority();
         if (rawAuthority == null || rawAuthority.isEmpty()) {
-            throw new FetchRefusal(Reason.INVALID_URL, "the URL has no host: " + url);
+            throw new TargetRefusal(Reason.INVALID_URL, "the URL has no host: " + url);
         }
         if (rawAuthority.indexOf('@') >= 0) {
-            throw new FetchRefusal(Reason.FORBIDDEN_TARGET,
+            throw new TargetRefusal(Reason.FORBIDDEN_TARGET,
                     "URLs with a user name or password (user@host) are not fetched");
         }
         HostAndPort hostAndPort = splitAuthority(rawAuthority, scheme, url);
@@ -90,7 +89,7 @@ public final class SsrfGuard {
         for (InetAddress address : host.addresses()) {
             if (!policy.permits(address)) {
                 // The address stays out of the message: it could map internal DNS for an attacker.
-                throw new FetchRefusal(Reason.FORBIDDEN_TARGET, "'" + hostAndPort.host() + "' "
+                throw new TargetRefusal(Reason.FORBIDDEN_TARGET, "'" + hostAndPort.host() + "' "
                         + (host.named() ? "resolves to an address that is not" : "is not")
                         + " a public internet address (loopback, private, link-local, metadata and other "
                         + "internal addresses are never fetched)");
@@ -114,18 +113,18 @@ public final class SsrfGuard {
         try {
             uri = new URI(url.strip());
         } catch (URISyntaxException e) {
-            throw new FetchRefusal(Reason.INVALID_URL, "not a valid URL: " + url);
+            throw new TargetRefusal(Reason.INVALID_URL, "not a valid URL: " + url);
         }
         if (uri.getScheme() == null) {
-            throw new FetchRefusal(Reason.INVALID_URL, "the URL must be absolute, starting with http:// or https://");
+            throw new TargetRefusal(Reason.INVALID_URL, "the URL must be absolute, starting with http:// or https://");
         }
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new FetchRefusal(Reason.FORBIDDEN_TARGET,
+            throw new TargetRefusal(Reason.FORBIDDEN_TARGET,
                     "only http and https URLs can be fetched, not " + scheme + ":");
         }
         if (uri.isOpaque()) {
-            throw new FetchRefusal(Reason.INVALID_URL, "not a valid URL: " + url);
+            throw new TargetRefusal(Reason.INVALID_URL, "not a valid URL: " + url);
         }
         return uri;
     }
@@ -160,12 +159,12 @@ public final class SsrfGuard {
         if (authority.startsWith("[")) {
             int close = authority.indexOf(']');
             if (close < 0) {
-                throw new FetchRefusal(Reason.INVALID_URL, "not a valid URL: " + url);
+                throw new TargetRefusal(Reason.INVALID_URL, "not a valid URL: " + url);
             }
             host = authority.substring(0, close + 1);
             String rest = authority.substring(close + 1);
             if (!rest.isEmpty() && !rest.startsWith(":")) {
-                throw new FetchRefusal(Reason.INVALID_URL, "not a valid URL: " + url);
+                throw new TargetRefusal(Reason.INVALID_URL, "not a valid URL: " + url);
             }
             portText = rest.isEmpty() ? "" : rest.substring(1);
         } else {
@@ -177,11 +176,11 @@ public final class SsrfGuard {
             return new HostAndPort(host, VettedTarget.defaultPort(scheme));
         }
         if (portText.length() > 5 || !portText.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new FetchRefusal(Reason.INVALID_URL, "not a valid port in " + url);
+            throw new TargetRefusal(Reason.INVALID_URL, "not a valid port in " + url);
         }
         int port = Integer.parseInt(portText);
         if (port < 1 || port > 65535) {
-            throw new FetchRefusal(Reason.INVALID_URL, "not a valid port in " + url);
+            throw new TargetRefusal(Reason.INVALID_URL, "not a valid port in " + url);
         }
         return new HostAndPort(host, port);
     }
@@ -192,17 +191,17 @@ public final class SsrfGuard {
 
     private Host readHost(String raw, String url) {
         if (raw.isEmpty()) {
-            throw new FetchRefusal(Reason.INVALID_URL, "the URL has no host: " + url);
+            throw new TargetRefusal(Reason.INVALID_URL, "the URL has no host: " + url);
         }
         if (raw.startsWith("[")) {
             byte[] bytes = IpLiteral.parseIpv6(raw.substring(1, raw.length() - 1))
-                    .orElseThrow(() -> new FetchRefusal(Reason.INVALID_URL, "not a valid IPv6 address: " + raw));
+                    .orElseThrow(() -> new TargetRefusal(Reason.INVALID_URL, "not a valid IPv6 address: " + raw));
             InetAddress address = byAddress(bytes);
             return new Host(VettedTarget.literal(address), List.of(address), false);
         }
         if (raw.indexOf('%') >= 0) {
             // Browsers percent-decode hosts (%31%32%37.0.0.1 is 127.0.0.1); no real site needs it.
-            throw new FetchRefusal(Reason.INVALID_URL, "percent-encoded host names are not fetched: " + url);
+            throw new TargetRefusal(Reason.INVALID_URL, "percent-encoded host names are not fetched: " + url);
         }
         String ascii;
         try {
@@ -210,24 +209,24 @@ public final class SsrfGuard {
             // the numeric check below must see the converted name, as a browser's would.
             ascii = IDN.toASCII(raw, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
         } catch (IllegalArgumentException e) {
-            throw new FetchRefusal(Reason.INVALID_URL, "not a valid host name: " + raw);
+            throw new TargetRefusal(Reason.INVALID_URL, "not a valid host name: " + raw);
         }
         if (ascii.isEmpty() || ascii.equals(".")) {
-            throw new FetchRefusal(Reason.INVALID_URL, "the URL has no host: " + url);
+            throw new TargetRefusal(Reason.INVALID_URL, "the URL has no host: " + url);
         }
         if (IpLiteral.endsInANumber(ascii)) {
             byte[] bytes = IpLiteral.parseIpv4(ascii)
-                    .orElseThrow(() -> new FetchRefusal(Reason.INVALID_URL, "not a valid IPv4 address: " + raw));
+                    .orElseThrow(() -> new TargetRefusal(Reason.INVALID_URL, "not a valid IPv4 address: " + raw));
             InetAddress address = byAddress(bytes);
             return new Host(address.getHostAddress(), List.of(address), false);
         }
         // A trailing dot names the same host ("localhost." is localhost); compare without it.
         String name = ascii.endsWith(".") ? ascii.substring(0, ascii.length() - 1) : ascii;
         if (name.length() > MAX_HOST_NAME_LENGTH || !HOST_NAME.matcher(name).matches()) {
-            throw new FetchRefusal(Reason.INVALID_URL, "not a valid host name: " + raw);
+            throw new TargetRefusal(Reason.INVALID_URL, "not a valid host name: " + raw);
         }
         if (isInternalName(name)) {
-            throw new FetchRefusal(Reason.FORBIDDEN_TARGET, "'" + raw
+            throw new TargetRefusal(Reason.FORBIDDEN_TARGET, "'" + raw
                     + "' is an internal host name (localhost, metadata, .internal, .local and names "
                     + "without a dot are never fetched)");
         }
@@ -245,10 +244,10 @@ public final class SsrfGuard {
         try {
             addresses = resolver.resolve(name);
         } catch (UnknownHostException e) {
-            throw new FetchRefusal(Reason.UNKNOWN_HOST, "the host name '" + name + "' does not resolve");
+            throw new TargetRefusal(Reason.UNKNOWN_HOST, "the host name '" + name + "' does not resolve");
         }
         if (addresses == null || addresses.isEmpty()) {
-            throw new FetchRefusal(Reason.UNKNOWN_HOST, "the host name '" + name + "' does not resolve");
+            throw new TargetRefusal(Reason.UNKNOWN_HOST, "the host name '" + name + "' does not resolve");
         }
         return addresses.stream().map(address -> byAddress(address.getAddress())).toList();
     }
