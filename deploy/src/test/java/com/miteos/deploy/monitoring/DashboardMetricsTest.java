@@ -41,7 +41,7 @@ class DashboardMetricsTest {
 
         assertThat(expressions).containsKeys("alert MiteosTaskStuck", "alert MiteosOutboxBacklogOld",
                 "alert MiteosDeadLetters", "alert MiteosConsumerLag", "alert MiteosTaskFailureRate",
-                "alert MiteosApiErrorRate");
+                "alert MiteosApiErrorRate", "alert MiteosWebhookDeliveriesFailing");
         assertThat(unknownMetrics(expressions)).isEmpty();
     }
 
