@@ -2,13 +2,13 @@
 #
 # Issue 11's stream proof: N concurrent GET /v1/tasks/{id}/events streams on one gateway, and
 # what they cost it. Against a running stack (./miteos up, or bench/run's), it creates sandbox
-# tasks (STREAM_TASKS, slow: step_delay_ms 2000), opens N streams spread over them with curl (keys
+# tasks (STREAM_TASKS, slow: step_delay_ms 10000, so they outlive the wait), opens N streams spread over them with curl (keys
 # of one account: MITEOS_MAX_STREAMS_PER_KEY must be >= N / STREAM_KEYS), waits STREAM_SECONDS,
 # and prints the gateway's resident memory before and with the streams open, its heap after a GC
 # (jcmd), and how many streams were still open at the end. Not run in CI; not meant for a shared
 # machine.
 #
-#   bench/streams.sh [N=1000]      env: STREAM_TASKS (20), STREAM_KEYS (50), STREAM_SECONDS (60)
+#   bench/streams.sh [N=1000]      env: STREAM_TASKS (20), STREAM_KEYS (50), STREAM_SECONDS (10; a sandbox task with 10 s steps ends after about 30 s)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=../deploy/env.sh
@@ -17,7 +17,7 @@ source deploy/env.sh
 n=${1:-1000}
 tasks=${STREAM_TASKS:-20}
 keys=${STREAM_KEYS:-50}
-seconds=${STREAM_SECONDS:-60}
+seconds=${STREAM_SECONDS:-10}
 base="http://127.0.0.1:${MITEOS_GATEWAY_PORT}"
 admin="Authorization: Bearer $(cat .miteos/admin-token)"
 pid=$(cat .miteos/pids/api-gateway.pid)
@@ -32,12 +32,14 @@ account=$(curl -sf -X POST "$base/admin/v1/accounts" -H "$admin" -H 'Content-Typ
 for ((k = 0; k < keys; k++)); do
   curl -sf -X POST "$base/admin/v1/accounts/$account/keys" -H "$admin" -H 'Content-Type: application/json' \
     -d '{"mode":"test"}' | sed -E 's/.*"token":"([^"]+)".*/\1/' >> "$work/tokens"
+  echo >> "$work/tokens" # the answer ends without a newline
 done
 mapfile -t tokens < "$work/tokens"
 for ((t = 0; t < tasks; t++)); do
-  curl -sf -X POST "$base/v1/tasks" -H "Authorization: Bearer ${tokens[0]}" -H 'Content-Type: application/json' \
-    -d '{"prompt":"Compare three vector databases.","config":{"sandbox":{"step_delay_ms":2000}}}' \
+  curl -sf -X POST "$base/v1/tasks" -H "Authorization: Bearer ${tokens[t % keys]}" -H 'Content-Type: application/json' \
+    -d '{"prompt":"Compare three vector databases.","config":{"sandbox":{"step_delay_ms":10000}}}' \
     | sed -E 's/.*"id":"([^"]+)".*/\1/' >> "$work/tasks"
+  echo >> "$work/tasks"
 done
 mapfile -t ids < "$work/tasks"
 
@@ -48,6 +50,8 @@ for ((i = 0; i < n; i++)); do
 done
 sleep "$seconds"
 echo "gateway with $n streams open for ${seconds} s: $(rss); $(heap)"
-open=$(jobs -rp | wc -l)
-refused=$(grep -l 'too-many-streams' "$work"/stream-* 2>/dev/null | wc -l)
-echo "streams still open: $open of $n (refused by the per-key cap: $refused)"
+jobs -rp > "$work/running" # not in $( ): a command substitution's subshell sees no jobs
+open=$(wc -l < "$work/running")
+refused=$( (grep -l 'too-many-streams' "$work"/stream-* 2>/dev/null || true) | wc -l)
+fed=$( (grep -l '^id:' "$work"/stream-* 2>/dev/null || true) | wc -l)
+echo "streams still open: $open of $n (refused by the per-key cap: $refused; received events: $fed)"
