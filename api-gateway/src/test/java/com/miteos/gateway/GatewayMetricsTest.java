@@ -1,5 +1,6 @@
 package com.miteos.gateway;
 
+import com.miteos.testing.Scrape;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;

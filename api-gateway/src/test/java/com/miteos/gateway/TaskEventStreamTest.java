@@ -1,5 +1,6 @@
 package com.miteos.gateway;
 
+import com.miteos.testing.SseClient;
 import com.miteos.gateway.client.TaskEventApi;
 import com.miteos.gateway.client.TaskReadModel;
 import com.miteos.gateway.domain.Caller;

@@ -1,4 +1,4 @@
-package com.miteos.gateway;
+package com.miteos.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

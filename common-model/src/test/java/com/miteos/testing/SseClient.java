@@ -1,4 +1,4 @@
-package com.miteos.gateway;
+package com.miteos.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,15 +16,15 @@ import java.util.List;
  * or until a given number of bytes, then hangs up (anywhere, in the middle of an event too), and
  * keeps only the events it received whole, as an EventSource would.
  */
-final class SseClient {
+public final class SseClient {
 
-    record Event(long id, String type, String data) {
+    public record Event(long id, String type, String data) {
     }
 
-    record Read(int status, String contentType, String cacheControl, List<Event> events, List<String> comments,
+    public record Read(int status, String contentType, String cacheControl, List<Event> events, List<String> comments,
             boolean endedByServer, String body) {
 
-        long lastId(long otherwise) {
+        public long lastId(long otherwise) {
             return events.isEmpty() ? otherwise : events.get(events.size() - 1).id();
         }
     }
@@ -38,7 +38,7 @@ final class SseClient {
      * Reads {@code url}, sending {@code lastEventId} when not null, until the server ends the
      * response or {@code maxBytes} (negative: no limit) of its body are read.
      */
-    static Read read(String url, String token, String lastEventId, int maxBytes) throws IOException, InterruptedException {
+    public static Read read(String url, String token, String lastEventId, int maxBytes) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
                 .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream");
         if (lastEventId != null) {

@@ -1,5 +1,6 @@
 package com.miteos.e2e;
 
+import com.miteos.testing.SseClient;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package com.miteos.tasks;
 
+import com.miteos.testing.Scrape;
 import com.miteos.model.event.EventEnvelope;
 import com.miteos.model.event.EventJson;
 import com.miteos.model.event.TaskCreated;
@@ -9,7 +10,6 @@ import com.miteos.model.id.Ids;
 import com.miteos.model.task.Mode;
 import com.miteos.model.task.TaskConfig;
 import com.miteos.model.task.TaskStatus;
-import com.miteos.tasks.metrics.Scrape;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import io.smallrye.reactive.messaging.memory.InMemorySource;
 import io.quarkus.test.junit.QuarkusTest;

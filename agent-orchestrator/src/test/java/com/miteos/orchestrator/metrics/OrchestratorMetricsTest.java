@@ -1,5 +1,6 @@
 package com.miteos.orchestrator.metrics;
 
+import com.miteos.testing.Scrape;
 import com.miteos.model.event.EventEnvelope;
 import com.miteos.model.event.EventJson;
 import com.miteos.model.event.TaskCancelRequested;

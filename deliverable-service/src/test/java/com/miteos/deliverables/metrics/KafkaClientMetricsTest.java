@@ -1,5 +1,6 @@
 package com.miteos.deliverables.metrics;
 
+import com.miteos.testing.Scrape;
 import com.miteos.model.event.DeliverableCreated;
 import com.miteos.model.event.EventEnvelope;
 import com.miteos.model.event.EventJson;

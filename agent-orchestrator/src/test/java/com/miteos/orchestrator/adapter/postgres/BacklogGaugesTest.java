@@ -1,6 +1,6 @@
 package com.miteos.orchestrator.adapter.postgres;
 
-import com.miteos.orchestrator.metrics.Scrape;
+import com.miteos.testing.Scrape;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
