@@ -39,6 +39,21 @@ class KafkaConsumerGroupsTest {
         });
     }
 
+    /**
+     * SmallRye's throttled strategy reads a partition's committed offset when its first record
+     * arrives, and a failed read ends the channel for good; under the consumer protocol that read
+     * fails while a member the broker forgot (broker restart) joins again. The strategy below
+     * retries it (common-model's RetryingThrottledCommit).
+     */
+    @Test
+    void everyIncomingKafkaChannelSurvivesAFailedReadOfItsCommittedOffsets() {
+        Map<String, Properties> channels = kafkaChannels();
+
+        assertThat(channels).as("the services' incoming Kafka channels").isNotEmpty();
+        channels.forEach((channel, settings) -> assertThat(settings.getProperty("commit-strategy"))
+                .as(channel + ".commit-strategy").isEqualTo("throttled-retrying"));
+    }
+
     /** service/channel → the channel's own settings (prefix removed), for channels on the Kafka connector. */
     private static Map<String, Properties> kafkaChannels() {
         Map<String, Properties> channels = new TreeMap<>();
