@@ -25,6 +25,10 @@
 # Instance k >= 2 of a service (./miteos up --scale <service>=<n>) listens on the service's
 # port + MITEOS_INSTANCE_PORT_STEP * (k - 1): 8180 for api-gateway-2, 8282 for agent-orchestrator-3.
 : "${MITEOS_INSTANCE_PORT_STEP:=100}";        export MITEOS_INSTANCE_PORT_STEP
+# The reactive PostgreSQL connections all local instances may open together, shared out evenly
+# (12 each for one of every service, 5 each at the scale test's 9 instances); MITEOS_DB_POOL_SIZE,
+# when set, gives every instance that many instead.
+: "${MITEOS_DB_CONNECTION_BUDGET:=48}";       export MITEOS_DB_CONNECTION_BUDGET
 
 # Service-to-service URLs, derived from the ports above.
 : "${MITEOS_TASK_SERVICE_URL:=http://127.0.0.1:${MITEOS_TASK_SERVICE_PORT}}";               export MITEOS_TASK_SERVICE_URL

@@ -84,6 +84,17 @@ scale_of() {
   echo "${SCALE[$1]:-1}"
 }
 
+# db_pool_share: the reactive connection pool of one instance, MITEOS_DB_CONNECTION_BUDGET shared
+# out over every wanted instance of every service (at least 4). The instances share one PostgreSQL
+# server: 16 connections each (the services' default) for the 9 instances of the scale test, plus
+# their JDBC pools, would pass the 100 connections a stock server allows.
+db_pool_share() {
+  local s total=0
+  for s in "${ALL_SERVICES[@]}"; do total=$((total + $(scale_of "$s"))); done
+  local share=$((MITEOS_DB_CONNECTION_BUDGET / total))
+  echo $((share < 4 ? 4 : share))
+}
+
 # instances_of SERVICE: the names of its wanted instances, one per line.
 instances_of() {
   local k
