@@ -76,17 +76,19 @@ public class SubmissionRelay {
 
     private Uni<Void> relay(TaskSubmission s) {
         return delivery.deliver(s)
-                .invoke(() -> log(Logger.Level.INFO, s.taskId(), "relay: the broker has its task.created"))
-                .onFailure().invoke(e -> log(Logger.Level.WARN, s.taskId(),
+                .invoke(() -> log(Logger.Level.INFO, s, "relay: the broker has its task.created"))
+                .onFailure().invoke(e -> log(Logger.Level.WARN, s,
                         "the broker did not take the relayed task.created, next pass retries: " + e));
     }
 
-    private static void log(Logger.Level level, String taskId, String what) {
-        MDC.put("task_id", taskId);
+    private static void log(Logger.Level level, TaskSubmission s, String what) {
+        MDC.put("task_id", s.taskId());
+        MDC.put("account_id", s.accountId());
         try {
-            Log.logf(level, "task %s: %s", taskId, what);
+            Log.logf(level, "task %s: %s", s.taskId(), what);
         } finally {
             MDC.remove("task_id");
+            MDC.remove("account_id");
         }
     }
 }

@@ -27,6 +27,7 @@ import com.miteos.model.view.TaskView;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.MDC;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -113,6 +114,7 @@ public class TaskService {
      * stays unpublished and the relay (or a retry with its Idempotency-Key) delivers it later.
      */
     private TaskView accepted(TaskSubmission s, boolean fresh) {
+        MDC.put("task_id", s.taskId()); // the request's own context: what it logs from here on names the task
         Log.infof("task %s: accepted", s.taskId());
         (fresh ? delivery.deliverNew(s) : delivery.deliver(s)).subscribe().with(
                 published -> { },
@@ -143,6 +145,7 @@ public class TaskService {
         if (!Ids.isValid(IdPrefix.TASK, taskId)) {
             return Uni.createFrom().failure(ApiProblem.notFound("Task " + shortened(taskId)));
         }
+        MDC.put("task_id", taskId); // the request's own context, as for account_id: its logs name the task
         return find(caller, taskId).onItem().ifNull().failWith(() -> ApiProblem.notFound("Task " + taskId));
     }
 

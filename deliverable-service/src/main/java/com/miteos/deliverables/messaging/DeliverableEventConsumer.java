@@ -43,6 +43,7 @@ public class DeliverableEventConsumer {
             throw malformed;
         }
         MDC.put("task_id", envelope.taskId());
+        MDC.put("account_id", envelope.accountId());
         // In the record's trace (its traceparent header): the projection is part of the task's journey.
         return spans.project(envelope, tracing, () -> inbox.untilCommitted(envelope, projection.apply(envelope)))
                 .onFailure().invoke(refused -> metrics.deadLettered("refused"));

@@ -93,6 +93,7 @@ public class TaskEventConsumer {
         return Multi.createFrom().range(0, events.size()).onItem().transformToUniAndConcatenate(i -> {
             EventEnvelope<EventPayload> envelope = events.get(i);
             MDC.put("task_id", envelope.taskId());
+            MDC.put("account_id", envelope.accountId());
             return spans.project(envelope, tracing(eventRecords.get(i)),
                             () -> inbox.untilCommitted(envelope, projection.apply(envelope)))
                     .onFailure().recoverWithUni(refused -> {

@@ -18,6 +18,7 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.vertx.sqlclient.DatabaseException;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.MDC;
 
 import java.time.Duration;
 
@@ -57,6 +58,9 @@ public class TaskCommandConsumer {
             metrics.deadLettered(GROUP, "malformed");
             return Uni.createFrom().completionStage(record.nack(malformed)).invoke(() -> processed(record));
         }
+        // The record's processing runs on a context of its own: what it logs names the task and its account.
+        MDC.put("task_id", envelope.taskId());
+        MDC.put("account_id", envelope.accountId());
         // The connector's consumer span, a child of the record's traceparent header: the task's trace.
         String traceparent = TraceParents.of(TracingMetadata.fromMessage(record)
                 .map(TracingMetadata::getCurrentContext).orElseGet(Context::current));

@@ -22,7 +22,7 @@ final class RunFailures {
             return;
         }
         TaskError error = classify(run.taskId(), failure);
-        TaskLog.info(run.taskId(), "failed: " + error.code());
+        TaskLog.info(run, "failed: " + error.code());
         run.fail(error);
     }
 

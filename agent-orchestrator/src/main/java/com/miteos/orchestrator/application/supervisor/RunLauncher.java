@@ -107,7 +107,7 @@ public class RunLauncher {
                     slots.release();
                 })
                 .subscribe().with(
-                        done -> TaskLog.info(taskId, "finished: " + run.status().value()),
+                        done -> TaskLog.info(run, "finished: " + run.status().value()),
                         failure -> RunFailures.fail(run, failure)));
     }
 }

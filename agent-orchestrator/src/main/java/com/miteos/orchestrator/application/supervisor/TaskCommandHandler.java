@@ -74,7 +74,7 @@ public class TaskCommandHandler {
                     }
                     TaskRun run = launcher.create(created);
                     if (intake.cancelled()) {
-                        TaskLog.info(taskId, "cancelled before it started");
+                        TaskLog.info(run, "cancelled before it started");
                         run.cancel();
                         running.release(taskId);
                         return;
@@ -82,7 +82,7 @@ public class TaskCommandHandler {
                     if (intake.paused()) {
                         run.pause();
                     }
-                    TaskLog.info(taskId, "accepted");
+                    TaskLog.info(run, "accepted");
                     launcher.launch(run, partition, TaskTrace.accepted(traceparent));
                 })
                 .replaceWithVoid();
@@ -96,7 +96,7 @@ public class TaskCommandHandler {
         return store.requestCancel(taskId).invoke(known -> {
             Optional<TaskRun> run = running.find(taskId);
             if (run.isPresent()) {
-                TaskLog.info(taskId, "cancelling");
+                TaskLog.info(run.get(), "cancelling");
                 run.get().cancel();
             } else {
                 TaskLog.info(taskId, known ? "cancel recorded; it applies when the task is resumed"
@@ -112,7 +112,7 @@ public class TaskCommandHandler {
     public Uni<Void> pause(String taskId, String commandId) {
         Optional<TaskRun> run = running.find(taskId);
         if (run.isPresent()) {
-            TaskLog.info(taskId, "pausing");
+            TaskLog.info(run.get(), "pausing");
             return run.get().isSuspended() ? Uni.createFrom().failure(new TaskMoving(taskId, "pause"))
                     : recorded(run.get(), run.get().pause(commandId), "pause");
         }
@@ -137,7 +137,7 @@ public class TaskCommandHandler {
             return ownership.stopping() ? Uni.createFrom().failure(new TaskMoving(taskId, "resume"))
                     : Uni.createFrom().voidItem();
         }
-        TaskLog.info(taskId, "resuming");
+        TaskLog.info(run.get(), "resuming");
         return run.get().isSuspended() ? Uni.createFrom().failure(new TaskMoving(taskId, "resume"))
                 : recorded(run.get(), run.get().pauseControl().resume(message, maxCost, commandId), "resume");
     }
@@ -153,7 +153,7 @@ public class TaskCommandHandler {
                 .onFailure(CancellationException.class).transform(e -> run.isSuspended()
                         ? new TaskMoving(run.taskId(), command) : e)
                 .onFailure(CancellationException.class)
-                .invoke(e -> TaskLog.info(run.taskId(), command + " not recorded: " + e.getMessage()))
+                .invoke(e -> TaskLog.info(run, command + " not recorded: " + e.getMessage()))
                 .onFailure(CancellationException.class).recoverWithNull();
     }
 

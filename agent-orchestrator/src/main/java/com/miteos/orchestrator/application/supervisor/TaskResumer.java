@@ -41,16 +41,16 @@ class TaskResumer {
         running.hold(taskId);
         TaskRun run = launcher.restore(stored);
         if (stored.cancelRequested()) {
-            TaskLog.info(taskId, "cancelled while it had no running orchestrator");
+            TaskLog.info(run, "cancelled while it had no running orchestrator");
             run.cancel();
             running.release(taskId);
         } else if (stored.resumes() > maxResumes) {
-            TaskLog.info(taskId, "resumed too often, failing it");
+            TaskLog.info(run, "resumed too often, failing it");
             run.fail(new TaskError("owner_lost", "The orchestrator running the task stopped " + stored.resumes()
                     + " times while it ran; it is not resumed again."));
             running.release(taskId);
         } else {
-            TaskLog.info(taskId, stored.resumes() == 0 ? "taken over"
+            TaskLog.info(run, stored.resumes() == 0 ? "taken over"
                     : "resuming after its orchestrator stopped (resume " + stored.resumes() + ")");
             launcher.launch(run, partition, TaskTrace.resumed(stored.traceparent()));
         }

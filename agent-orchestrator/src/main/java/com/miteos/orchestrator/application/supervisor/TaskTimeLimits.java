@@ -27,7 +27,7 @@ public class TaskTimeLimits {
     void enforce(Instant now) {
         running.runs().forEach(run -> {
             if (run.activeTime(now).compareTo(taskTimeout) > 0) {
-                TaskLog.info(run.taskId(), "over its time limit");
+                TaskLog.info(run, "over its time limit");
                 run.fail(new TaskError("time_limit_exceeded", "The task worked longer than its time limit of "
                         + taskTimeout + " (time spent paused does not count)."));
             }
