@@ -10,10 +10,9 @@
  * the same code and the same tests ({@code InboxTest}, {@code ProcessedEventsPrunerTest}): only
  * the package name differs. It is deliberately not shared through common-model: it is Quarkus
  * runtime code (CDI beans, the reactive PostgreSQL pool, a startup timer, a
- * {@code @ConfigMapping}), and common-model holds contracts only (events, ids, views) and must
- * stay free of Quarkus runtime so that every service can depend on it without pulling that in.
- * A shared runtime library would also couple the two services' releases and schemas, which are
- * independent. A change here is made in both copies; diffing the two packages must show only
+ * {@code @ConfigMapping}), and common-model brings no runtime dependency into a service (its one
+ * CDI bean, the Kafka commit strategy, compiles against the SmallRye the services already have).
+ * A shared inbox would also couple the two services' releases and schemas, which are independent. A change here is made in both copies; diffing the two packages must show only
  * the package names.
  *
  * <p>The pruner may forget ids only because every projection of the service is idempotent on
