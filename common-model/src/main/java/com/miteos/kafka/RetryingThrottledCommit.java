@@ -75,15 +75,24 @@ public class RetryingThrottledCommit extends ContextHolder implements KafkaCommi
         }
     }
 
+    /**
+     * The throttled strategy's own {@code received}, as it is; only once that fails, the retries, each
+     * started on the channel's context, where the throttled strategy keeps its state.
+     */
     @Override
     public <K, V> Uni<IncomingKafkaRecord<K, V>> received(IncomingKafkaRecord<K, V> record) {
-        // Each attempt starts on the channel's context, where the throttled strategy keeps its state.
-        return Uni.createFrom().deferred(() -> throttled.received(record))
-                .runSubscriptionOn(this::runOnContext)
-                .onFailure().invoke(failure -> LOG.warnf("%s: reading the committed offset of %s-%d failed (%s);"
-                        + " trying again", channel, record.getTopic(), record.getPartition(), failure.toString()))
-                .onFailure().retry().withBackOff(FIRST_BACK_OFF, LONGEST_BACK_OFF).withJitter(0.2)
-                .expireIn(patience.toMillis());
+        return throttled.received(record)
+                .onFailure().invoke(failure -> warn(record, failure))
+                .onFailure().recoverWithUni(failure -> Uni.createFrom().deferred(() -> throttled.received(record))
+                        .runSubscriptionOn(this::runOnContext)
+                        .onFailure().invoke(again -> warn(record, again))
+                        .onFailure().retry().withBackOff(FIRST_BACK_OFF, LONGEST_BACK_OFF).withJitter(0.2)
+                        .expireIn(patience.toMillis()));
+    }
+
+    private void warn(IncomingKafkaRecord<?, ?> record, Throwable failure) {
+        LOG.warnf("%s: reading the committed offset of %s-%d failed (%s); trying again", channel, record.getTopic(),
+                record.getPartition(), failure.toString());
     }
 
     @Override
