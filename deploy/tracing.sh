@@ -93,7 +93,7 @@ cmd_trace() {
   json=$(curl -fsS -m 10 -G "http://127.0.0.1:$MITEOS_ZIPKIN_PORT/api/v2/traces" \
     --data-urlencode "annotationQuery=miteos.task_id=$task" --data-urlencode "lookback=86400000" \
     --data-urlencode "limit=10") || die "Zipkin did not answer the query"
-  ids=$(grep -o '"traceId":"[0-9a-f]*"' <<<"$json" | cut -d'"' -f4 | sort -u)
+  ids=$(grep -o '"traceId":"[0-9a-f]*"' <<<"$json" | cut -d'"' -f4 | sort -u) || true # none found: grep fails
   [[ -n $ids ]] || die "no trace with miteos.task_id=$task in Zipkin (yet: spans arrive a few seconds after the work)"
   for id in $ids; do
     say "$(zipkin_url)traces/$id"
