@@ -60,6 +60,12 @@
 : "${MITEOS_S3_REGION:=us-east-1}";                              export MITEOS_S3_REGION
 : "${MITEOS_S3_BUCKET:=miteos-deliverables}";                    export MITEOS_S3_BUCKET
 
+# --- Local trace viewer (only with ./miteos up --tracing, see deploy/tracing.sh) -----------
+# Zipkin's API and UI (http://localhost:9411/zipkin/), and the OTLP/HTTP port where the services
+# then send their spans (MITEOS_OTLP_ENDPOINT=http://127.0.0.1:4318, MITEOS_OTLP_PROTOCOL=http/protobuf).
+: "${MITEOS_ZIPKIN_PORT:=9411}";      export MITEOS_ZIPKIN_PORT
+: "${MITEOS_OTLP_BRIDGE_PORT:=4318}"; export MITEOS_OTLP_BRIDGE_PORT
+
 # --- PostgreSQL --------------------------------------------------------------------------
 # ./miteos uses the server at MITEOS_DB_HOST:MITEOS_DB_PORT when one answers there, and
 # otherwise starts an embedded PostgreSQL on that port (local hosts only).
