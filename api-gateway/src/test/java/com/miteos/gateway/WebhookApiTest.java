@@ -22,6 +22,8 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
@@ -107,13 +109,29 @@ class WebhookApiTest {
                 .thenReturn(Uni.createFrom().failure(refusal(404, "")));
         when(service.redeliver(eq(ID), anyString(), anyString(), anyString()))
                 .thenReturn(Uni.createFrom().failure(refusal(404, "")));
+        when(service.enable(eq(ID), anyString(), anyString())).thenReturn(Uni.createFrom().failure(refusal(404, "")));
 
         as(token).delete("/v1/webhooks/" + ID).then().statusCode(404)
                 .body("type", equalTo("https://api.miteos.com/problems/not-found"));
         as(token).post("/v1/webhooks/" + ID + "/rotate-secret").then().statusCode(404);
         as(token).get("/v1/webhooks/" + ID + "/deliveries").then().statusCode(404);
         as(token).post("/v1/webhooks/" + ID + "/deliveries/msg_x/redeliver").then().statusCode(404);
+        as(token).post("/v1/webhooks/" + ID + "/enable").then().statusCode(404)
+                .body("detail", equalTo("Webhook " + ID + " does not exist."));
         verify(service).delete(ID, account, "test");
+        verify(service).enable(ID, account, "test");
+    }
+
+    @Test
+    void enablingIsForwardedForTheCallersAccountAndModeAndAnswersTheEndpointWithoutSecret() {
+        when(service.enable(eq(ID), eq(account), eq("test"))).thenReturn(Uni.createFrom().item(new WebhookEndpointView(
+                ID, "https://example.com/hook", List.of("task.completed"), "enabled", Instant.now(), null, null, null,
+                null)));
+
+        as(token).post("/v1/webhooks/" + ID + "/enable").then().statusCode(200)
+                .body("id", equalTo(ID)).body("status", equalTo("enabled"))
+                .body("$", not(hasKey("secret"))).body("$", not(hasKey("disabled_reason")));
+        verify(service).enable(ID, account, "test");
     }
 
     @Test

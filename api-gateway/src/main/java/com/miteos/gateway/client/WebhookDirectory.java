@@ -53,6 +53,10 @@ public class WebhookDirectory {
         return answer(webhooks.rotate(id, caller.accountId(), mode(caller)), "Webhook " + id);
     }
 
+    public Uni<WebhookEndpointView> enable(Caller caller, String id) {
+        return answer(webhooks.enable(id, caller.accountId(), mode(caller)), "Webhook " + id);
+    }
+
     public Uni<WebhookDeliveryPage> deliveries(Caller caller, String id, int limit, int offset) {
         return answer(webhooks.deliveries(id, caller.accountId(), mode(caller), limit, offset), "Webhook " + id);
     }

@@ -42,6 +42,11 @@ public interface WebhookServiceApi {
     Uni<WebhookEndpointView> rotate(@PathParam("id") String id,
             @HeaderParam(InternalHeaders.ACCOUNT_ID) String accountId, @HeaderParam(InternalHeaders.MODE) String mode);
 
+    @POST
+    @Path("/{id}/enable")
+    Uni<WebhookEndpointView> enable(@PathParam("id") String id,
+            @HeaderParam(InternalHeaders.ACCOUNT_ID) String accountId, @HeaderParam(InternalHeaders.MODE) String mode);
+
     @GET
     @Path("/{id}/deliveries")
     Uni<WebhookDeliveryPage> deliveries(@PathParam("id") String id,

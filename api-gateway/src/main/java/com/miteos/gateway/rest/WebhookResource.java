@@ -93,6 +93,19 @@ public class WebhookResource {
         return webhooks.rotate(caller.get(), id);
     }
 
+    @POST
+    @Path("/{id}/enable")
+    @Operation(operationId = "enableWebhook", summary = "Enable a disabled webhook endpoint",
+            description = "Resumes deliveries to an endpoint that was disabled (it answered 410 Gone, or failed without a "
+                    + "success for 5 days): the deliveries it still had pending go out at once, new events are sent to "
+                    + "it again, and its failure window starts afresh. Failed deliveries can be sent again with "
+                    + "redeliver. Enabling an enabled endpoint changes nothing.")
+    @APIResponse(responseCode = "200", ref = "WebhookEnabled")
+    @APIResponse(responseCode = "404", ref = "WebhookNotFound")
+    public Uni<WebhookEndpointView> enable(@Parameter(ref = "WebhookId") @PathParam("id") String id) {
+        return webhooks.enable(caller.get(), id);
+    }
+
     @GET
     @Path("/{id}/deliveries")
     @Operation(operationId = "listWebhookDeliveries", summary = "List a webhook's deliveries",

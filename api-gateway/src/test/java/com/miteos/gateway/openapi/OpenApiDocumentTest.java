@@ -106,6 +106,7 @@ class OpenApiDocumentTest {
                 Map.entry("GET /v1/webhooks", "listWebhooks"),
                 Map.entry("DELETE /v1/webhooks/{id}", "deleteWebhook"),
                 Map.entry("POST /v1/webhooks/{id}/rotate-secret", "rotateWebhookSecret"),
+                Map.entry("POST /v1/webhooks/{id}/enable", "enableWebhook"),
                 Map.entry("GET /v1/webhooks/{id}/deliveries", "listWebhookDeliveries"),
                 Map.entry("POST /v1/webhooks/{id}/deliveries/{delivery_id}/redeliver", "redeliverWebhook")));
         assertThat(doc.toString()).doesNotContain("/internal/").doesNotContain("/admin/");

@@ -98,6 +98,22 @@ public class WebhookEndpoints {
                 .execute(Tuple.of(id, reason)).replaceWithVoid();
     }
 
+    /**
+     * Enables the owner's endpoint again: deliveries it still had pending go out at once, new
+     * events are queued for it again, and its failure window starts afresh. Answers the endpoint,
+     * or null if the owner has no such endpoint; enabling an enabled endpoint changes nothing.
+     */
+    public Uni<WebhookEndpointView> enable(Owner owner, String id) {
+        return pool.preparedQuery("""
+                        UPDATE webhook_endpoint
+                           SET disabled_at = NULL, disabled_reason = NULL,
+                               first_failure_at = CASE WHEN disabled_at IS NULL THEN first_failure_at END
+                         WHERE id = $1 AND account_id = $2 AND mode = $3
+                        RETURNING\s""" + COLUMNS)
+                .execute(Tuple.of(id, owner.accountId(), owner.mode().value()))
+                .map(rows -> rows.size() == 0 ? null : view(rows.iterator().next(), null));
+    }
+
     /** A delivery succeeded: the endpoint is healthy again. */
     public Uni<Void> succeeded(String id) {
         return pool.preparedQuery("UPDATE webhook_endpoint SET first_failure_at = NULL WHERE id = $1"

@@ -87,6 +87,14 @@ public class InternalWebhookResource {
                 .onItem().ifNull().failWith(NotFoundException::new);
     }
 
+    @POST
+    @Path("/{id}/enable")
+    public Uni<WebhookEndpointView> enable(@PathParam("id") String id,
+            @HeaderParam(InternalHeaders.ACCOUNT_ID) String accountId, @HeaderParam(InternalHeaders.MODE) String mode) {
+        return endpoints.enable(InternalTaskResource.owner(accountId, mode), id)
+                .onItem().ifNull().failWith(NotFoundException::new);
+    }
+
     @GET
     @Path("/{id}/deliveries")
     public Uni<WebhookDeliveryPage> deliveries(@PathParam("id") String id,

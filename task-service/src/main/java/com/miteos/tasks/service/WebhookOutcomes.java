@@ -25,6 +25,8 @@ import java.util.concurrent.ThreadLocalRandom;
 @ApplicationScoped
 public class WebhookOutcomes {
 
+    private static final String RESUME = "POST /v1/webhooks/{id}/enable resumes them.";
+
     private final WebhookDeliveries deliveries;
     private final WebhookEndpoints endpoints;
     private final WebhookMetrics metrics;
@@ -49,8 +51,8 @@ public class WebhookOutcomes {
         if (attempt.statusCode() != null && attempt.statusCode() == 410) {
             return deliveries.record(delivery.id(), worker, 410, "the endpoint answered 410 Gone", false, null)
                     .flatMap(held -> held ? endpoints.disable(delivery.endpointId(), "The endpoint answered 410 Gone "
-                            + "at " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "; deliveries stopped. Register "
-                            + "it again to receive webhooks.").invoke(() -> {
+                            + "at " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "; deliveries stopped. " + RESUME)
+                            .invoke(() -> {
                                 metrics.attempt(Outcome.GONE);
                                 metrics.endpointDisabled("gone");
                             }) : superseded());
@@ -66,7 +68,7 @@ public class WebhookOutcomes {
                     return endpoints.failed(delivery.endpointId()).flatMap(since -> failingTooLong(since)
                             ? endpoints.disable(delivery.endpointId(), "Deliveries have failed without a success "
                                     + "since " + since.truncatedTo(ChronoUnit.SECONDS) + " (last: " + error
-                                    + "); deliveries stopped. Register it again to receive webhooks.")
+                                    + "); deliveries stopped. " + RESUME)
                                     .invoke(() -> metrics.endpointDisabled("failing"))
                             : Uni.createFrom().voidItem());
                 });

@@ -1,4 +1,4 @@
-package com.miteos.tasks;
+package com.miteos.testing;
 
 import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
@@ -21,7 +21,9 @@ import java.util.function.IntUnaryOperator;
  * A webhook receiver on 127.0.0.1 (an ephemeral port), as an account would run one: it verifies
  * every request's signature with the Standard Webhooks reference library and the secret it was
  * given, and answers the status its script says for the n-th request (1-based). It records every
- * request, verified or not.
+ * request, verified or not, with the status it answered; {@link #arrivals()} counts requests as
+ * they arrive, before the script has answered (a script may hold an answer back). Used by
+ * task-service's tests and the end-to-end tests (deploy).
  */
 public final class WebhookReceiver implements AutoCloseable {
 
@@ -69,6 +71,11 @@ public final class WebhookReceiver implements AutoCloseable {
 
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+    }
+
+    /** Requests that have arrived, answered or not yet. */
+    public int arrivals() {
+        return count.get();
     }
 
     public List<Received> received() {
