@@ -37,8 +37,11 @@ class AuthenticationTest {
     @Test
     void adminApiRejectsWrongSecretsAndBadInput() {
         given().contentType(ContentType.JSON).body("{\"name\":\"x\"}").post("/admin/v1/accounts")
-                .then().statusCode(401).contentType("application/problem+json");
+                .then().statusCode(401).contentType("application/problem+json")
+                .header("WWW-Authenticate", startsWith("Bearer"));
         given().auth().oauth2(ADMIN_TOKEN + "x").contentType(ContentType.JSON).body("{\"name\":\"x\"}")
+                .post("/admin/v1/accounts").then().statusCode(401);
+        given().header("Authorization", "Bearer ").contentType(ContentType.JSON).body("{\"name\":\"x\"}")
                 .post("/admin/v1/accounts").then().statusCode(401);
         given().auth().oauth2(ADMIN_TOKEN).contentType(ContentType.JSON).body("{\"mode\":\"prod\"}")
                 .post("/admin/v1/accounts/{id}/keys", ApiTestSupport.newAccount())

@@ -1,29 +1,22 @@
 package com.miteos.gateway;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
-
-import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.startsWith;
 
-/** With {@code miteos.bench.bare-endpoint=true}, as bench/run starts the gateway, {@code /bench/bare} answers a task-sized JSON without a key. */
+/**
+ * With {@code miteos.bench.bare-endpoint=true}, as bench/run starts the gateway, {@code /bench/bare} answers a
+ * task-sized JSON without a key. The switch is on in {@link PinnedDefaults.Unlimited}, whose gateway this test
+ * shares rather than starting one of its own.
+ */
 @QuarkusTest
-@TestProfile(BareBenchmarkRouteEnabledTest.Enabled.class)
+@TestProfile(PinnedDefaults.Unlimited.class)
 class BareBenchmarkRouteEnabledTest {
-
-    /** The gateway as bench/run starts it. */
-    public static class Enabled implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("miteos.bench.bare-endpoint", "true");
-        }
-    }
 
     @Test
     void itAnswersATaskSizedJsonWithoutAKey() {

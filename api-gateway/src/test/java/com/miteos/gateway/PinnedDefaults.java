@@ -34,7 +34,9 @@ public class PinnedDefaults implements QuarkusTestProfile {
      * These defaults with the rate limit and the active-task cap off and a deliverable-service
      * stub for the download route: what {@link ApiFuzzTest} needs to reach everything behind them.
      * The exposure and size-limit tests run in it too: they check neither limit, and a profile
-     * fewer is one Quarkus application fewer to build and start in every test run.
+     * fewer is one Quarkus application fewer to build and start in every test run. For the same
+     * reason the benchmark baseline {@code /bench/bare} is on here, as bench/run starts the gateway,
+     * for {@link BareBenchmarkRouteEnabledTest}: a route of its own that none of the others calls.
      */
     public static class Unlimited extends PinnedDefaults {
         @Override
@@ -42,6 +44,7 @@ public class PinnedDefaults implements QuarkusTestProfile {
             Map<String, String> overrides = new HashMap<>(super.getConfigOverrides());
             overrides.put("miteos.rate-limit.requests-per-second", "0");
             overrides.put("miteos.limits.max-active-tasks", "0");
+            overrides.put("miteos.bench.bare-endpoint", "true");
             return overrides;
         }
 

@@ -13,8 +13,6 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 
 /**
  * Authenticates every request: {@code /v1} with an account's API key, {@code /admin/v1} with
@@ -26,17 +24,14 @@ public class AuthenticationFilter {
     private final ApiKeyAuthenticator authenticator;
     private final RateLimitEnforcer rateLimits;
     private final CurrentCaller currentCaller;
-    private final byte[] adminToken;
-    private final boolean adminFromAnywhere;
+    private final AdminAccess adminAccess;
 
     public AuthenticationFilter(ApiKeyAuthenticator authenticator, RateLimitEnforcer rateLimits,
             CurrentCaller currentCaller, GatewayConfig config) {
         this.authenticator = authenticator;
         this.rateLimits = rateLimits;
         this.currentCaller = currentCaller;
-        this.adminToken = config.admin().token().filter(t -> !t.isBlank())
-                .map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
-        this.adminFromAnywhere = config.admin().allowRemote();
+        this.adminAccess = new AdminAccess(config.admin());
     }
 
     @ServerRequestFilter
@@ -58,21 +53,12 @@ public class AuthenticationFilter {
     }
 
     /**
-     * Null (go on) for the right admin secret, from this host unless remote administration is
-     * configured; otherwise the admin API does not exist for the caller. The peer address is the
-     * connection's own: forwarded-for headers are not trusted here.
+     * Null (go on) when {@link AdminAccess} lets the caller in; otherwise its problem. The peer
+     * address is the connection's own: forwarded-for headers are not trusted here.
      */
     private Response admin(String authorization, HttpServerRequest request) {
-        if (adminToken == null || !(adminFromAnywhere || isLoopback(request))) {
-            return ProblemMapper.respond(ApiProblem.notFound("Resource " + request.path()), request);
-        }
-        byte[] given = authorization != null && authorization.startsWith("Bearer ")
-                ? authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
-        if (!MessageDigest.isEqual(given, adminToken)) {
-            return ProblemMapper.respond(new ApiProblem(401, "unauthorized", "Unauthorized",
-                    "The admin API needs 'Authorization: Bearer <admin token>'."), request);
-        }
-        return null;
+        ApiProblem refusal = adminAccess.refusal(authorization, isLoopback(request), request.path());
+        return refusal == null ? null : ProblemMapper.respond(refusal, request);
     }
 
     private static boolean isLoopback(HttpServerRequest request) {
