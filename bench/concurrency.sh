@@ -12,8 +12,9 @@
 # most) against the stub answering after DELAY_MS (0 is the zero-work stub model baseline). The
 # orchestrator is stopped while the tasks are submitted, then started, so that they all start
 # together from the backlog; each agent makes CONCURRENCY_AGENT_STEPS model calls (list_files,
-# then finish), so with 5 s per call an agent is in flight for about 30 s, longer than the
-# backlog takes to start. Sampled every 2 s: miteos_agents_active (the orchestrator's agents not
+# then finish; 1: finish at once). More steps keep agents in flight longer, but every call costs the
+# orchestrator CPU (the figure "CPU per model call"): on a shared 2-core machine 10,000 agents x 6
+# steps did not end within the half hour available. Sampled every 2 s: miteos_agents_active (the orchestrator's agents not
 # finished), the model calls the stub holds unanswered, the orchestrator's thread count
 # (/proc/<pid>/status) and RSS; its heap with jstat -gc every second; once, when agents_active
 # first reaches 90 % of AGENTS, its live heap (jcmd GC.class_histogram, a full GC) and a thread
@@ -26,7 +27,7 @@
 # (MITEOS_MAX_ACTIVE_TASKS) and rate limit are lifted by bench_stack (reliability/lib.sh) when
 # it starts the stack. The orchestrator goes back to the stack's own settings at the end.
 #
-# Settings: CONCURRENCY_RUNS, CONCURRENCY_MAX_AGENTS (10), CONCURRENCY_AGENT_STEPS (6),
+# Settings: CONCURRENCY_RUNS, CONCURRENCY_MAX_AGENTS (10), CONCURRENCY_AGENT_STEPS (1),
 # CONCURRENCY_HEAP (1g), CONCURRENCY_SUBMITTERS (16 parallel POSTs), CONCURRENCY_TIMEOUT (900 s per
 # run), CONCURRENCY_STUB_PORT (gateway port + 40), CONCURRENCY_EVIDENCE (dir for histograms and
 # dumps; default a temporary one), CONCURRENCY_JFR=DIR (record the orchestrator, profile settings).
@@ -42,7 +43,7 @@ source bench/lib.sh
 
 runs=${CONCURRENCY_RUNS:-1000:0 1000:5000 10000:5000}
 per_task=${CONCURRENCY_MAX_AGENTS:-10}
-steps=${CONCURRENCY_AGENT_STEPS:-6}
+steps=${CONCURRENCY_AGENT_STEPS:-1}
 heap=${CONCURRENCY_HEAP:-1g}
 submitters=${CONCURRENCY_SUBMITTERS:-16}
 run_timeout=${CONCURRENCY_TIMEOUT:-900}
@@ -94,9 +95,11 @@ orchestrator_on_stub() {
   ) >/dev/null
 }
 
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; } # user + system, 1/100 s
+
 metric() { # metric NAME_REGEX: the sum of the orchestrator's samples whose name and labels match
   # the value follows the name and labels; an exemplar (" # {trace_id=…} …") may come after it
-  curl -s -m 5 "$orch/q/metrics" 2>/dev/null | awk -v re="^$1" '$0 ~ re { sub(/ #.*/, ""); s += $NF } END { printf "%d\n", s }'
+  { curl -s -m 5 "$orch/q/metrics" 2>/dev/null || true; } | awk -v re="^$1" '$0 ~ re { sub(/ #.*/, ""); s += $NF } END { printf "%d\n", s }'
 }
 
 live_key() {
@@ -109,11 +112,11 @@ live_key() {
 
 # status_total KEY STATUS: how many of the key's tasks the API shows in STATUS.
 status_total() {
-  curl -s -m 10 "$BASE/v1/tasks?status=$2&limit=1" -H "Authorization: Bearer $1" | json_value total
+  { curl -s -m 10 "$BASE/v1/tasks?status=$2&limit=1" -H "Authorization: Bearer $1" || true; } | json_value total
 }
 
 # one_run AGENTS DELAY_MS: writes to $BENCH_TMP/result-AGENTS:DELAY_MS "tasks accepted complete failed peak_agents peak_calls threads_peak
-# threads_idle heap_max_mib live_mib rss_max_mib seconds"
+# threads_idle heap_max_mib live_mib rss_max_mib seconds cpu_ms model_calls"
 one_run() {
   local agents=$1 delay=$2 tasks key name pid t0 sampled=false ended=0 now seconds
   tasks=$(((agents + per_task - 1) / per_task))
@@ -133,7 +136,10 @@ one_run() {
   pid=$(<.miteos/pids/agent-orchestrator.pid)
   local idle_threads
   idle_threads=$(awk '/^Threads/ {print $2}' "/proc/$pid/status")
-  curl -s -X POST "$stub/stats/reset" >/dev/null
+  curl -s -X POST "$stub/stats/reset" >/dev/null || true
+  local cpu0 load0
+  cpu0=$(cpu_ticks "$pid")
+  load0=$(load_note)
   jstat -gc "$pid" 1000 >"$BENCH_TMP/jstat-$name" 2>/dev/null &
   local jstat_pid=$!
   t0=$(date +%s)
@@ -142,7 +148,7 @@ one_run() {
     now=$(($(date +%s) - t0))
     local active calls threads rss
     active=$(metric 'miteos_agents_active')
-    calls=$(curl -s -m 5 "$stub/stats" | sed -n 's/.*in_flight=\([0-9]*\) .*/\1/p')
+    calls=$({ curl -s -m 5 "$stub/stats" || true; } | sed -n 's/^in_flight=\([0-9]*\) .*/\1/p')
     threads=$(awk '/^Threads/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
     rss=$(awk '/^VmRSS/ {print int($2 / 1024)}' "/proc/$pid/status" 2>/dev/null || echo 0)
     ended=$(metric 'miteos_tasks_(completed|failed|cancelled)_total')
@@ -159,6 +165,13 @@ one_run() {
     sleep 2
   done
   seconds=$(($(date +%s) - t0))
+  local cpu_ms calls_answered
+  cpu_ms=$((($(cpu_ticks "$pid") - cpu0) * 10))
+  local stats peak_calls
+  stats=$(curl -s -m 5 "$stub/stats" || true)
+  calls_answered=$(sed -n 's/.*answered=\([0-9]*\).*/\1/p' <<<"$stats")
+  peak_calls=$(sed -n 's/.*peak_in_flight=\([0-9]*\).*/\1/p' <<<"$stats") # the stub's own count, not a sample
+  echo "# $name: orchestrator CPU $((cpu_ms / 1000)) s for ${calls_answered:-?} model calls (load $load0 at the start, $(load_note) at the end)" >&2
   kill "$jstat_pid" 2>/dev/null || true
   cp "$BENCH_TMP/jstat-$name" "$evidence/jstat-$name.txt"
   # Statuses through the API: task-service projects the last events a moment later.
@@ -171,12 +184,13 @@ one_run() {
   done
   awk -v tasks="$tasks" -v accepted="$accepted" -v complete="${complete:-0}" -v failed="${failed:-0}" \
     -v idle="$idle_threads" -v secs="$seconds" -v hist="$(awk '/^Total/ {print $3}' "$evidence/histogram-$name.txt" 2>/dev/null)" \
-    -v jstat="$BENCH_TMP/jstat-$name" '
+    -v jstat="$BENCH_TMP/jstat-$name" -v cpu="$cpu_ms" -v calls="${calls_answered:-0}" -v peak_calls="${peak_calls:-0}" '
     { split($2, a, "="); if (a[2] > pa) pa = a[2]; split($3, c, "="); if (c[2] > pc) pc = c[2]
       split($4, t, "="); if (t[2] > pt) pt = t[2]; split($5, r, "="); if (r[2] > pr) pr = r[2] }
     END {
+      if (peak_calls > pc) pc = peak_calls
       while ((getline line < jstat) > 0) { n = split(line, f, " "); if (f[1] ~ /^[0-9.]+$/) { u = (f[3] + f[4] + f[6] + f[8]) / 1024; if (u > hm) hm = u } }
-      printf "%d %d %d %d %d %d %d %d %d %d %d %d\n", tasks, accepted, complete, failed, pa, pc, pt, idle, hm, hist / 1048576, pr, secs
+      printf "%d %d %d %d %d %d %d %d %d %d %d %d %d %d\n", tasks, accepted, complete, failed, pa, pc, pt, idle, hm, hist / 1048576, pr, secs, cpu, calls
     }' "$BENCH_TMP/samples-$name" >"$BENCH_TMP/result-$agents:$delay"
 }
 
@@ -186,7 +200,7 @@ for spec in $runs; do
   delay=${spec#*:}
   one_run "$agents" "$delay"
   result[$spec]=$(<"$BENCH_TMP/result-$spec")
-  echo "# $spec: tasks accepted complete failed peak_agents peak_model_calls threads_peak threads_idle heap_max_mib live_mib rss_max_mib seconds = ${result[$spec]}" >&2
+  echo "# $spec: tasks accepted complete failed peak_agents peak_model_calls threads_peak threads_idle heap_max_mib live_mib rss_max_mib seconds cpu_ms model_calls = ${result[$spec]}" >&2
 done
 
 # Rows: each run, then the thread comparison of the largest run against the smallest delayed one.
@@ -194,7 +208,7 @@ calls_per_task=$((1 + steps + 2)) # plan, the agents' steps, the writer's write_
 small=''
 large=''
 for spec in $runs; do
-  read -r tasks accepted complete failed pa pc pt idle hm live rss secs <<<"${result[$spec]}"
+  read -r tasks accepted complete failed pa pc pt idle hm live rss secs cpu calls <<<"${result[$spec]}"
   agents=${spec%%:*}
   delay=${spec#*:}
   ideal=$((calls_per_task * delay / 1000))
@@ -203,6 +217,8 @@ for spec in $runs; do
   ok=met
   ((complete == tasks)) || ok='**not met**'
   row P4 "$label: tasks complete" "$complete of $tasks (failed $failed, accepted $accepted)" '' '' 'all complete' "$ok"
+  row P4 "$label: orchestrator CPU per model call (all its work / calls the stub answered)" \
+    "$(ratio "$cpu" "$calls") ms ($((cpu / 1000)) s / $calls calls)" '' '' '' ''
   if ((delay == 0)); then
     row P4 "$label: all ended after" "$secs s" '' '' '' ''
     continue
