@@ -225,8 +225,9 @@ for spec in $runs; do
   fi
   row P4 "$label: peak agents in flight (miteos_agents_active) / model calls held at the stub" "$pa / $pc" \
     "$agents agents" "$(ratio "$pa" "$agents")" "all $agents in flight" "$(met "$pa" '>=' "$agents")"
+  [[ -s "$evidence/histogram-$agents""agents-${delay}ms.txt" ]] && live="$live MiB" || live='n/a (90 % never reached)'
   row P4 "$label: orchestrator heap, most used (jstat, -Xmx$heap) / live after a full GC at 90 % in flight" \
-    "$hm MiB / $live MiB" '1,024 MiB' "$(ratio "$hm" 1024)" '≤ 1 GiB' "$(met "$hm" '<=' 1024)"
+    "$hm MiB / $live" '1,024 MiB' "$(ratio "$hm" 1024)" '≤ 1 GiB' "$(met "$hm" '<=' 1024)"
   row P4 "$label: orchestrator threads at most / RSS at most" "$pt / $rss MiB" "$idle threads just after start" \
     "$(ratio "$pt" "$idle")" '' ''
   row P4 "$label: all ended after" "$secs s" "$ideal s ($calls_per_task calls × $delay ms)" "$(ratio "$secs" "$ideal")" '' ''
@@ -234,8 +235,8 @@ for spec in $runs; do
   large=$spec
 done
 if [[ -n $small && $small != "$large" ]]; then
-  read -r _ _ _ _ _ _ pt_small <<<"${result[$small]}"
-  read -r _ _ _ _ _ _ pt_large <<<"${result[$large]}"
+  read -r _ _ _ _ _ _ pt_small _ <<<"${result[$small]}"
+  read -r _ _ _ _ _ _ pt_large _ <<<"${result[$large]}"
   growth=$((pt_large - pt_small))
   row P4 "threads at ${large%%:*} agents / at ${small%%:*} agents (the same orchestrator settings)" "$pt_large" "$pt_small" \
     "$(ratio "$pt_large" "$pt_small")" 'independent of agents (≤ 10 % more)' "$(met "$(ratio "$pt_large" "$pt_small")" '<=' 1.10)"
