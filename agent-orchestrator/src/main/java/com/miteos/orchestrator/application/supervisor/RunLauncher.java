@@ -80,13 +80,22 @@ public class RunLauncher {
             execute(run, trace);
             return;
         }
-        Uni.createFrom().completionStage(read)
-                .ifNoItem().after(catchUpTimeout).recoverWithItem(() -> {
-                    Log.warnf("task %s: commands of its partition not read within %s; it goes on anyway",
-                            run.taskId(), catchUpTimeout);
-                    return null;
-                })
+        caughtUpOrTimeout(read, catchUpTimeout, () -> Log.warnf(
+                "task %s: commands of its partition not read within %s; it goes on anyway", run.taskId(), catchUpTimeout))
                 .subscribe().with(ignored -> execute(run, trace));
+    }
+
+    /**
+     * An item once {@code read} completes, or after {@code timeout} (having run {@code onTimeout}).
+     * It waits on a copy: on the timeout Mutiny cancels the stage it waits on, and a partition's
+     * stage is shared by every run waiting there; cancelling it would fail all the others.
+     */
+    static Uni<Void> caughtUpOrTimeout(CompletionStage<Void> read, Duration timeout, Runnable onTimeout) {
+        return Uni.createFrom().completionStage(read.toCompletableFuture().copy())
+                .ifNoItem().after(timeout).recoverWithItem(() -> {
+                    onTimeout.run();
+                    return null;
+                });
     }
 
     private void execute(TaskRun run, TaskTrace trace) {
