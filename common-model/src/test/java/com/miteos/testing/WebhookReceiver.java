@@ -37,6 +37,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private final AtomicInteger count = new AtomicInteger();
     private final IntUnaryOperator statusForRequest;
     private volatile List<String> secrets = List.of();
+    private volatile String location;
 
     public WebhookReceiver(IntUnaryOperator statusForRequest) throws IOException {
         this.statusForRequest = statusForRequest;
@@ -52,6 +53,9 @@ public final class WebhookReceiver implements AutoCloseable {
             received.add(new Received(exchange.getRequestHeaders().getFirst("webhook-id"),
                     exchange.getRequestHeaders().getFirst("webhook-timestamp"),
                     exchange.getRequestHeaders().getFirst("webhook-signature"), body, verifies(body, headers), status));
+            if (location != null) {
+                exchange.getResponseHeaders().set("Location", location);
+            }
             exchange.sendResponseHeaders(status, -1);
             exchange.close();
         });
@@ -66,6 +70,12 @@ public final class WebhookReceiver implements AutoCloseable {
     /** The secrets it verifies with: a request passes if it verifies with any of them. */
     public WebhookReceiver verifyingWith(String... secrets) {
         this.secrets = List.of(secrets);
+        return this;
+    }
+
+    /** Sends a {@code Location} header to {@code url} with every answer (for the 3xx its script gives). */
+    public WebhookReceiver redirectingTo(String url) {
+        this.location = url;
         return this;
     }
 
