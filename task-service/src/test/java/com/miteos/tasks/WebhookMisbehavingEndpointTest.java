@@ -3,6 +3,7 @@ package com.miteos.tasks;
 import com.miteos.model.id.IdPrefix;
 import com.miteos.model.id.Ids;
 import com.miteos.tasks.config.WebhookConfig;
+import com.miteos.tasks.repository.WebhookDeliveries;
 import com.miteos.testing.WebhookReceiver;
 import com.miteos.testing.WebhookReceiver.Received;
 import io.quarkus.test.junit.QuarkusTest;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -48,6 +50,9 @@ class WebhookMisbehavingEndpointTest {
 
     @Inject
     WebhookConfig config;
+
+    @Inject
+    WebhookDeliveries deliveries;
 
     private InMemorySource<List<String>> source;
     private String account;
@@ -79,6 +84,11 @@ class WebhookMisbehavingEndpointTest {
                     .execute(Tuple.of(slowTask, slowEndpoint, pending)).await().atMost(WAIT);
             await().atMost(WAIT).until(() -> hanging.arrivals() >= 1
                     && claimed(slowEndpoint) >= config.perEndpointConcurrency());
+            // Its share is taken (by this replica's worker): another replica's claim gets none of it.
+            assertThat(deliveries.claim("another-replica", config.maxInFlight(), config.perEndpointConcurrency(),
+                            Set.of(), Duration.ofSeconds(30)).await().atMost(WAIT))
+                    .as("deliveries of the hanging endpoint claimed past its per-endpoint share")
+                    .noneMatch(claim -> claim.endpointId().equals(slowEndpoint));
 
             prompt.verifyingWith(WebhookTestSupport.register(account, prompt.url(), COMPLETED).statusCode(201)
                     .extract().<String>path("secret"));

@@ -86,23 +86,28 @@ public class WebhookDeliveries {
     }
 
     /**
-     * Claims up to {@code limit} due deliveries of enabled endpoints, at most {@code perEndpoint}
-     * per endpoint and none of {@code busyEndpoints}, for {@code lease}. Rows another worker is
-     * claiming right now are skipped, not waited for; rows whose lease has run out (their worker
-     * died) are due again.
+     * Claims up to {@code limit} due deliveries of enabled endpoints, none of {@code busyEndpoints},
+     * for {@code lease}: per endpoint at most {@code perEndpoint} less the deliveries it has in flight
+     * under a live lease, whichever worker or replica holds them. Rows another worker is claiming right
+     * now are skipped, not waited for; rows whose lease has run out (their worker died) are due again.
      */
     public Uni<List<Claimed>> claim(String worker, int limit, int perEndpoint, Set<String> busyEndpoints,
             Duration lease) {
         return pool.preparedQuery("""
-                        WITH ranked AS (
-                            SELECT d.id, row_number() OVER (PARTITION BY d.endpoint_id ORDER BY d.next_attempt_at) AS rank
+                        WITH in_flight AS (
+                            SELECT endpoint_id, count(*) AS n FROM webhook_delivery
+                             WHERE state = 'pending' AND claimed_until >= now() GROUP BY endpoint_id),
+                        ranked AS (
+                            SELECT d.id, d.endpoint_id,
+                                   row_number() OVER (PARTITION BY d.endpoint_id ORDER BY d.next_attempt_at) AS rank
                               FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id
                              WHERE d.state = 'pending' AND d.next_attempt_at <= now()
                                AND (d.claimed_until IS NULL OR d.claimed_until < now())
                                AND e.disabled_at IS NULL AND NOT (d.endpoint_id = ANY($1))),
                         due AS (
                             SELECT d.id FROM webhook_delivery d JOIN ranked r ON r.id = d.id
-                             WHERE r.rank <= $2 AND d.state = 'pending'
+                              LEFT JOIN in_flight f ON f.endpoint_id = r.endpoint_id
+                             WHERE r.rank <= $2 - coalesce(f.n, 0) AND d.state = 'pending'
                                AND (d.claimed_until IS NULL OR d.claimed_until < now())
                              ORDER BY d.next_attempt_at LIMIT $3
                                FOR UPDATE OF d SKIP LOCKED)
