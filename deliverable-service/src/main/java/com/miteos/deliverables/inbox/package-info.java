@@ -12,8 +12,8 @@
  * runtime code (CDI beans, the reactive PostgreSQL pool, a startup timer, a
  * {@code @ConfigMapping}), and common-model brings no runtime dependency into a service (its one
  * CDI bean, the Kafka commit strategy, compiles against the SmallRye the services already have).
- * A shared inbox would also couple the two services' releases and schemas, which are independent. A change here is made in both copies; diffing the two packages must show only
- * the package names.
+ * A shared inbox would also couple the two services' releases and schemas, which are independent.
+ * A change here is made in both copies; diffing the two packages must show only the package names.
  *
  * <p>The pruner may forget ids only because every projection of the service is idempotent on
  * its own; the projection classes say why theirs is.
