@@ -29,10 +29,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code POST /pause}; from its answer, {@code GET} the task every {@value #POLL_MS} ms until
  *       it shows {@code paused} (the <em>pause latency</em>), it ends (not counted), or
  *       {@code commandTimeout} passes: then the pause is <em>lost</em>;</li>
- *   <li>after a hold of 2–5 s, if the task still shows {@code paused_by_user}, {@code POST /resume}
+ *   <li>after a hold of 2–5 s, once the task shows {@code paused_by_user}, {@code POST /resume}
  *       and {@code GET} it until it no longer does; still there after {@code commandTimeout}: the
- *       resume is <em>lost</em>. (Shown awaiting an approval instead: the approver's resume lifted
- *       the user pause; the approval is the approver's.)</li>
+ *       resume is <em>lost</em>. Shown awaiting an approval instead, it is read again until it shows
+ *       the user pause (the read model had not caught up with the pause yet: a pause that met a
+ *       task at its approval replaces that reason, and the approver, who never saw the approval,
+ *       leaves a user pause alone), or anything else, or {@code commandTimeout} passes: the approver's
+ *       resume lifted the user pause, and the approval is the approver's.</li>
  * </ol>
  */
 public final class PauseProber {
@@ -135,11 +138,11 @@ public final class PauseProber {
         }
         pauseLatenciesMs.add(Duration.between(answered, Instant.now()).toMillis());
         Thread.sleep(holdMs);
-        JsonNode now = read(taskId);
+        JsonNode now = userPauseOrNot(taskId);
         if (now == null || !"paused_by_user".equals(now.path("status_detail").path("reason").asText())
                 || !"paused".equals(now.path("status").asText())) {
-            if (now != null && "paused".equals(now.path("status").asText())) {
-                liftedByApprover.incrementAndGet();
+            if (now != null && !isTerminal(now.path("status").asText())) {
+                liftedByApprover.incrementAndGet(); // only a resume lifts a user pause, and this one sent none
             }
             return;
         }
@@ -196,6 +199,27 @@ public final class PauseProber {
             }
             Thread.sleep(POLL_MS);
         }
+        return last;
+    }
+
+    /**
+     * The task once it shows something other than a pause for an approval, or its last read after
+     * {@code commandTimeout} (a failed read is tried again too).
+     */
+    private JsonNode userPauseOrNot(String taskId) throws InterruptedException {
+        Instant deadline = Instant.now().plus(commandTimeout);
+        JsonNode last = null;
+        do {
+            JsonNode task = read(taskId);
+            if (task != null) {
+                last = task;
+                if (!"paused".equals(task.path("status").asText())
+                        || !"awaiting_approval".equals(task.path("status_detail").path("reason").asText())) {
+                    return task;
+                }
+            }
+            Thread.sleep(POLL_MS);
+        } while (Instant.now().isBefore(deadline));
         return last;
     }
 
