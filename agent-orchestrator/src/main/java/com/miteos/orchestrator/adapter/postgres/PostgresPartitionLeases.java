@@ -7,6 +7,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * Partition leases in PostgreSQL ({@link PartitionLeases}). Acquiring a partition draws a new
@@ -29,7 +30,7 @@ class PostgresPartitionLeases implements PartitionLeases {
     }
 
     @Override
-    public Uni<Claim> acquire(int partition, String owner) {
+    public Uni<Claim> acquire(int partition, String owner, BooleanSupplier wanted) {
         return pool.withTransaction(sql -> sql.preparedQuery("""
                         INSERT INTO partition_leases (command_partition, owner, epoch)
                         VALUES ($1, $2, nextval('lease_epochs'))
@@ -45,7 +46,10 @@ class PostgresPartitionLeases implements PartitionLeases {
                                 RETURNING %s""".formatted(PostgresTaskStore.UNFINISHED, StoredTasks.COLUMNS))
                         .execute(Tuple.of(partition, owner, epoch))
                         .flatMap(rows -> stored.read(sql, rows))
-                        .map(tasks -> new Claim(partition, epoch, tasks))))
+                        .map(tasks -> new Claim(partition, epoch, tasks)))
+                // Failing here rolls the transaction back: a stale acquisition leaves the lease as it was.
+                .flatMap(claim -> wanted.getAsBoolean() ? Uni.createFrom().item(claim)
+                        : Uni.createFrom().<Claim>failure(new NoLongerWanted(partition))))
                 .invoke(claim -> leases.holdPartition(partition, claim.epoch()));
     }
 

@@ -15,6 +15,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Task ownership follows the command partitions this instance consumes. When Kafka assigns it
@@ -24,6 +27,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * written), the journal is flushed and the partitions are released, all before the revocation
  * returns (bounded by the revoke drain timeout), so that the next owner starts from the last
  * entry and counts no resume.
+ *
+ * <p>An acquisition still under way when its partition is taken away must end before the
+ * revocation returns, since Kafka gives the partition to its next owner only then: it commits
+ * only while the partition is still held here ({@link PartitionLeases#acquire}), and the
+ * revocation waits for it (and for the release of a claim that committed just before). Otherwise
+ * it could commit after the next owner's acquisition and take the lease from it: that owner's
+ * writes would then be refused, and the commands of the partition dropped as not its own.
  */
 @ApplicationScoped
 public class PartitionOwnership {
@@ -40,6 +50,8 @@ public class PartitionOwnership {
     private final Duration drainTimeout;
     /** Partitions held here; each completes once its tasks are claimed and resumed. */
     private final Map<Integer, CompletableFuture<Void>> held = new ConcurrentHashMap<>();
+    /** Acquisitions under way; each completes once its claim is resumed, given back, or failed. */
+    private final Map<Integer, CompletableFuture<Void>> acquiring = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
     PartitionOwnership(PartitionLeases leases, InstanceRegistry instances, RunningTasks running, TaskResumer resumer,
@@ -73,24 +85,60 @@ public class PartitionOwnership {
 
     private void acquire(int partition, CompletableFuture<Void> ready) {
         long began = System.nanoTime();
-        leases.acquire(partition, instances.id())
-                .onFailure().invoke(e -> Log.warnf("partition %d: could not be acquired yet, retrying: %s",
-                        partition, e.toString()))
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        acquiring.put(partition, done);
+        done.whenComplete((ignored, e) -> acquiring.remove(partition, done));
+        leases.acquire(partition, instances.id(), () -> held.get(partition) == ready)
+                .onFailure(e -> !(e instanceof PartitionLeases.NoLongerWanted)).invoke(e -> Log.warnf(
+                        "partition %d: could not be acquired yet, retrying: %s", partition, e.toString()))
                 .onFailure(e -> held.get(partition) == ready).retry().withBackOff(RETRY_FIRST, RETRY_MAX).indefinitely()
                 .subscribe().with(claim -> {
                     if (held.get(partition) != ready) {
-                        // Taken away again while it was being acquired: give it straight back.
-                        leases.release(claim).subscribe().with(ignored -> { },
-                                e -> Log.warnf("partition %d: release failed: %s", partition, e.toString()));
+                        // Taken away again just as it committed: give it straight back (a later claim stays).
+                        leases.release(claim).subscribe().with(ignored -> done.complete(null), e -> {
+                            Log.warnf("partition %d: release failed: %s", partition, e.toString());
+                            done.complete(null);
+                        });
                         return;
                     }
                     long claimed = System.nanoTime();
                     claim.tasks().forEach(task -> resumer.resume(task, partition));
                     ready.complete(null);
+                    done.complete(null);
                     Log.infof("partition %d acquired (epoch %d): %d unfinished task(s) resumed; claim %d ms,"
                             + " resume %d ms", partition, claim.epoch(), claim.tasks().size(),
                             (claimed - began) / 1_000_000, (System.nanoTime() - claimed) / 1_000_000);
-                }, failure -> ready.complete(null));
+                }, failure -> {
+                    ready.complete(null);
+                    done.complete(null);
+                });
+    }
+
+    /**
+     * Waits until the acquisitions of these partitions still under way have ended (at most until
+     * {@code deadline}, a {@link System#nanoTime()}): after that, none of them can commit any more.
+     */
+    private void awaitAcquisitions(Set<Integer> partitions, long deadline) {
+        CompletableFuture<?>[] underWay = partitions.stream().map(acquiring::get).filter(f -> f != null)
+                .toArray(CompletableFuture[]::new);
+        if (underWay.length == 0) {
+            return;
+        }
+        try {
+            CompletableFuture.allOf(underWay).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            Log.warnf("partitions %s: an acquisition still under way after the drain timeout; it commits only"
+                    + " while the partition is held here, which it no longer is", partitions);
+        } catch (ExecutionException e) {
+            // Each acquisition's future only ever completes normally.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether Kafka gave this partition to this instance and has not taken it away (acquired or not yet). */
+    public boolean holds(int partition) {
+        return held.containsKey(partition);
     }
 
     /**
@@ -110,6 +158,7 @@ public class PartitionOwnership {
         stopping = true;
         Set<Integer> partitions = Set.copyOf(held.keySet());
         partitions.forEach(partition -> held.remove(partition).complete(null));
+        awaitAcquisitions(partitions, System.nanoTime() + within.toNanos());
         try {
             leases.release(partitions).await().atMost(within);
         } catch (RuntimeException e) {
@@ -130,9 +179,10 @@ public class PartitionOwnership {
                 ready.complete(null);
             }
         });
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
+        awaitAcquisitions(partitions, deadline);
         List<TaskRun> moving = running.runsOf(partitions);
         moving.forEach(run -> running.forget(run.taskId()));
-        long deadline = System.nanoTime() + drainTimeout.toNanos();
         try {
             Uni.createFrom().completionStage(journal::whenIdle).await().atMost(drainTimeout);
         } catch (RuntimeException e) {

@@ -64,6 +64,14 @@ public class TaskCommandHandler {
                 .invoke(intake -> {
                     if (!intake.accepted()) {
                         running.release(taskId);
+                        if (intake.notOwned() && partition != null && ownership.holds(partition)) {
+                            // Kafka gives the partition to this consumer, the lease names another epoch: the
+                            // revocation is on its way (this instance stalled), or a lease went astray. Either
+                            // way the command is not dropped: not acknowledged, it is tried again meanwhile.
+                            Log.warnf("task %s: partition %d is held here but its lease is not: not accepted yet",
+                                    taskId, partition);
+                            throw new TaskMoving(taskId, "start");
+                        }
                         Log.debugf(intake.notOwned() ? "task %s: its partition is no longer held here"
                                 : "task %s: seen before, redelivery ignored", taskId);
                         if (intake.notOwned() && ownership.stopping()) {

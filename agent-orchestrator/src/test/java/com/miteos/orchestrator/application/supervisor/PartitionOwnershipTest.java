@@ -19,6 +19,8 @@ import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import io.smallrye.reactive.messaging.memory.InMemorySink;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
@@ -32,6 +34,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -72,7 +76,7 @@ class PartitionOwnershipTest {
 
     @AfterEach
     void releaseEverything() {
-        ownership.revoked(Set.of(1, 2, 3, 4));
+        ownership.revoked(Set.of(1, 2, 3, 4, 5));
     }
 
     @Test
@@ -152,6 +156,40 @@ class PartitionOwnershipTest {
             assertThat(PublishedEvents.statuses(status, task)).hasSize(published)
                     .noneMatch(s -> s.status().isTerminal());
         });
+    }
+
+    /**
+     * Session 12's lost tasks: an instance was assigned every partition, and Kafka took half of them
+     * back while their acquisitions were still waiting for the database; they committed after the
+     * next owner's and took the leases from it, whose commands of those partitions were then
+     * dropped as not its own. Here the acquisition waits on a lock the test holds; the partition is
+     * revoked meanwhile, and the next owner's acquisition commits first.
+     */
+    @Test
+    void anAcquisitionStillUnderWayWhenItsPartitionIsRevokedNeverTakesTheLeaseFromTheNextOwner() throws Exception {
+        pool.query("INSERT INTO partition_leases (command_partition, owner, epoch) VALUES (5, NULL,"
+                + " nextval('lease_epochs')) ON CONFLICT (command_partition) DO NOTHING").execute().await().indefinitely();
+        SqlConnection nextOwner = pool.getConnection().await().indefinitely();
+        try {
+            Transaction acquisition = nextOwner.begin().await().indefinitely();
+            nextOwner.query("SELECT 1 FROM partition_leases WHERE command_partition = 5 FOR UPDATE").execute()
+                    .await().indefinitely();
+            ownership.assigned(Set.of(5));
+            Thread.sleep(300); // this instance's acquisition now waits for the row
+
+            CompletableFuture<Void> revocation = CompletableFuture.runAsync(() -> ownership.revoked(Set.of(5)));
+            Thread.sleep(300);
+            nextOwner.query("UPDATE partition_leases SET owner = 'next-owner', epoch = nextval('lease_epochs')"
+                    + " WHERE command_partition = 5").execute().await().indefinitely();
+            acquisition.commit().await().indefinitely();
+            revocation.get(30, TimeUnit.SECONDS);
+        } finally {
+            nextOwner.close().await().indefinitely();
+        }
+
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(pool.query("SELECT owner FROM partition_leases WHERE command_partition = 5").execute()
+                        .await().indefinitely().iterator().next().getString("owner")).isEqualTo("next-owner"));
     }
 
     private String submit(int partition, int stepDelayMs) {
