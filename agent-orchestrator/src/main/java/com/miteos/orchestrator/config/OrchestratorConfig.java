@@ -222,5 +222,11 @@ public interface OrchestratorConfig {
         String region();
 
         String bucket();
+
+        /**
+         * The most S3 calls made at once; more wait their turn. Each holds a thread while it runs
+         * (the MinIO SDK blocks), so this bounds the threads file writes use however many agents write.
+         */
+        int maxConcurrentCalls();
     }
 }

@@ -13,17 +13,25 @@ import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.quarkus.runtime.Startup;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Writes and reads the files agents produce, in object storage. The MinIO SDK blocks, so every
- * call runs on the worker pool and the agent loop only waits on a {@link Uni}. Built at start
+ * call runs on a pool of its own, at most {@code MITEOS_S3_MAX_CONCURRENT_CALLS} at once, and the
+ * agent loop only waits on a {@link Uni}. The pool bounds the threads file writes take however many
+ * agents write at once: on Quarkus' worker pool they took up to its 200 threads, and each upload
+ * one more (MinIO's {@code putObject} hands its part to {@code CompletableFuture.supplyAsync}, which
+ * starts a thread per call where the JVM sees fewer than 3 CPUs). Built at start
  * ({@code @Startup}): building a MinIO client loads the JDK's trust roots, which takes seconds on
  * a busy machine and must not happen on an event loop at a task's first file.
  */
@@ -35,6 +43,7 @@ public class FileStore {
     private final MinioClient signer;
     private final String bucket;
     private final String publicEndpoint;
+    private final ExecutorService calls;
     private volatile boolean bucketChecked;
 
     public FileStore(OrchestratorConfig config) {
@@ -46,6 +55,29 @@ public class FileStore {
                 .credentials(s3.accessKey(), s3.secretKey()).build();
         this.bucket = s3.bucket();
         this.publicEndpoint = s3.publicEndpoint().replaceAll("/+$", "");
+        this.calls = callPool(s3.maxConcurrentCalls());
+    }
+
+    /** Up to {@code size} threads, each let go after a minute idle; calls beyond them queue. */
+    private static ExecutorService callPool(int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("MITEOS_S3_MAX_CONCURRENT_CALLS must be at least 1, not " + size);
+        }
+        AtomicInteger threads = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
+                call -> {
+                    Thread thread = new Thread(call, "s3-call-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /** Calls already asked for still run (a step's file write ends before the JVM does); new ones are refused. */
+    @PreDestroy
+    void close() {
+        calls.shutdown();
     }
 
     /** Copies a stored file into another bucket of the same service (a deploy). */
@@ -144,14 +176,14 @@ public class FileStore {
         }
     }
 
-    private static <T> Uni<T> blocking(BlockingCall<T> call) {
+    private <T> Uni<T> blocking(BlockingCall<T> call) {
         return Uni.createFrom().<T>emitter(emitter -> {
             try {
                 emitter.complete(call.run());
             } catch (Exception e) {
                 emitter.fail(e);
             }
-        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        }).runSubscriptionOn(calls);
     }
 
     @FunctionalInterface

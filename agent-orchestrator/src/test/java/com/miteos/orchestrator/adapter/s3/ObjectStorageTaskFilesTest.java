@@ -127,7 +127,7 @@ class ObjectStorageTaskFilesTest {
                 "maxFileBytes", maxFileBytes, "maxTotalBytes", maxTotalBytes));
         OrchestratorConfig.Storage s3 = stub(OrchestratorConfig.Storage.class, Map.of("endpoint", "http://127.0.0.1:1",
                 "publicEndpoint", "http://127.0.0.1:1", "accessKey", "key", "secretKey", "secret-key",
-                "region", "us-east-1", "bucket", "unused"));
+                "region", "us-east-1", "bucket", "unused", "maxConcurrentCalls", 1));
         return stub(OrchestratorConfig.class, Map.of("files", limits, "s3", s3));
     }
 

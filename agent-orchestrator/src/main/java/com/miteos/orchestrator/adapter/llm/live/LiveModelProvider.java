@@ -71,6 +71,7 @@ public final class LiveModelProvider implements ModelProvider, AutoCloseable {
 
     private final LiveModelSettings settings;
     private final HttpClient http;
+    private final StreamingChatModel model;
     private final Pause pause;
 
     /**
@@ -89,6 +90,14 @@ public final class LiveModelProvider implements ModelProvider, AutoCloseable {
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
                 .setKeepAlive(true);
         this.http = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(settings.maxConnections()));
+        // One model for every call: building one per call cost a few percent of the orchestrator's CPU
+        // at thousands of calls (JFR: the builder's service lookups read jar entries each time).
+        this.model = OpenAiStreamingChatModel.builder()
+                .httpClientBuilder(new VertxModelHttpClientBuilder(http, settings.connectTimeout(),
+                        settings.requestTimeout(), MAX_RESPONSE_BYTES))
+                .baseUrl(settings.baseUrl())
+                .apiKey(settings.apiKey())
+                .build();
     }
 
     @Override
@@ -148,17 +157,16 @@ public final class LiveModelProvider implements ModelProvider, AutoCloseable {
     }
 
     /**
-     * One attempt: LangChain4j's callback API bridged into a {@code Uni}. The model and its HTTP
-     * client are built per attempt because that is how the attempt's {@link InFlightRequest}
-     * reaches the HTTP client; LangChain4j has no per-request hook for it. Building them is cheap
-     * (no connections: those live in the shared Vert.x client).
+     * One attempt: LangChain4j's callback API bridged into a {@code Uni}. LangChain4j has no
+     * per-request hook, so the attempt's {@link InFlightRequest} reaches the HTTP client beside the
+     * thread that sends the request ({@link InFlightRequest#sending}).
      */
     private Uni<ChatResponse> once(ChatRequest request) {
         return Uni.createFrom().emitter(emitter -> {
             InFlightRequest inFlight = new InFlightRequest();
             // Runs on completion too, when there is nothing left to reset.
             emitter.onTermination(inFlight::cancel);
-            model(inFlight).chat(request, new StreamingChatResponseHandler() {
+            inFlight.sending(() -> model.chat(request, new StreamingChatResponseHandler() {
                 @Override
                 public void onCompleteResponse(ChatResponse response) {
                     if (isEmpty(response)) {
@@ -174,17 +182,8 @@ public final class LiveModelProvider implements ModelProvider, AutoCloseable {
                 public void onError(Throwable error) {
                     emitter.fail(error);
                 }
-            });
+            }));
         });
-    }
-
-    private StreamingChatModel model(InFlightRequest inFlight) {
-        return OpenAiStreamingChatModel.builder()
-                .httpClientBuilder(new VertxModelHttpClientBuilder(http, inFlight, settings.connectTimeout(),
-                        settings.requestTimeout(), MAX_RESPONSE_BYTES))
-                .baseUrl(settings.baseUrl())
-                .apiKey(settings.apiKey())
-                .build();
     }
 
     /**

@@ -51,19 +51,16 @@ final class VertxModelHttpClient implements dev.langchain4j.http.client.HttpClie
     private static final int MAX_ERROR_BODY_BYTES = 4 * MAX_ERROR_BODY_CHARS;
 
     private final HttpClient http;
-    private final InFlightRequest inFlight;
     private final Duration idleTimeout;
     private final int maxResponseBytes;
 
     /**
      * @param http             the shared Vert.x client; its own connect timeout bounds each TCP connect
-     * @param inFlight         where this attempt's request is kept for cancellation
      * @param idleTimeout      the longest silence from the server, before and while it answers
      * @param maxResponseBytes the largest successful answer read
      */
-    VertxModelHttpClient(HttpClient http, InFlightRequest inFlight, Duration idleTimeout, int maxResponseBytes) {
+    VertxModelHttpClient(HttpClient http, Duration idleTimeout, int maxResponseBytes) {
         this.http = http;
-        this.inFlight = inFlight;
         this.idleTimeout = idleTimeout;
         this.maxResponseBytes = maxResponseBytes;
     }
@@ -77,7 +74,9 @@ final class VertxModelHttpClient implements dev.langchain4j.http.client.HttpClie
 
     @Override
     public void execute(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
-        Exchange exchange = new Exchange(request, parser, listener);
+        // Where the attempt being sent keeps its request, so that cancelling the call can reset it.
+        InFlightRequest inFlight = InFlightRequest.ofRequestBeingSent();
+        Exchange exchange = new Exchange(request, parser, listener, inFlight);
         if (!request.formDataFields().isEmpty() || !request.formDataFiles().isEmpty()) {
             exchange.fail(new UnsupportedOperationException("multipart requests are not supported"));
             return;
@@ -120,12 +119,15 @@ final class VertxModelHttpClient implements dev.langchain4j.http.client.HttpClie
         private final HttpRequest request;
         private final ServerSentEventParser parser;
         private final ServerSentEventListener listener;
+        private final InFlightRequest inFlight;
         private final AtomicBoolean settled = new AtomicBoolean();
 
-        Exchange(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
+        Exchange(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener,
+                InFlightRequest inFlight) {
             this.request = request;
             this.parser = parser;
             this.listener = listener;
+            this.inFlight = inFlight;
         }
 
         void read(HttpClientRequest sent, HttpClientResponse response) {

@@ -6,7 +6,7 @@ import io.vertx.core.http.HttpClient;
 import java.time.Duration;
 
 /**
- * Builds the {@link VertxModelHttpClient} of one attempt. LangChain4j's OpenAI client calls
+ * Builds the {@link VertxModelHttpClient} of the provider's one model. LangChain4j's OpenAI client calls
  * {@link #connectTimeout(Duration)} and {@link #readTimeout(Duration)} on whatever builder it gets,
  * with its own defaults (15 s, 60 s) unless the model's single {@code timeout} is set, which would
  * set both to the same value. Miteos configures the two separately, so this builder keeps the
@@ -16,15 +16,12 @@ import java.time.Duration;
 final class VertxModelHttpClientBuilder implements HttpClientBuilder {
 
     private final HttpClient http;
-    private final InFlightRequest inFlight;
     private final Duration connectTimeout;
     private final Duration idleTimeout;
     private final int maxResponseBytes;
 
-    VertxModelHttpClientBuilder(HttpClient http, InFlightRequest inFlight, Duration connectTimeout,
-            Duration idleTimeout, int maxResponseBytes) {
+    VertxModelHttpClientBuilder(HttpClient http, Duration connectTimeout, Duration idleTimeout, int maxResponseBytes) {
         this.http = http;
-        this.inFlight = inFlight;
         this.connectTimeout = connectTimeout;
         this.idleTimeout = idleTimeout;
         this.maxResponseBytes = maxResponseBytes;
@@ -54,6 +51,6 @@ final class VertxModelHttpClientBuilder implements HttpClientBuilder {
 
     @Override
     public VertxModelHttpClient build() {
-        return new VertxModelHttpClient(http, inFlight, idleTimeout, maxResponseBytes);
+        return new VertxModelHttpClient(http, idleTimeout, maxResponseBytes);
     }
 }

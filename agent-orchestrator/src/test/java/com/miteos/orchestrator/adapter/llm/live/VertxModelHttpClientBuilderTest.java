@@ -11,7 +11,7 @@ class VertxModelHttpClientBuilderTest {
 
     @Test
     void builderKeepsItsTimeoutsWhateverLangChain4jSets() {
-        VertxModelHttpClientBuilder builder = new VertxModelHttpClientBuilder(null, new InFlightRequest(),
+        VertxModelHttpClientBuilder builder = new VertxModelHttpClientBuilder(null,
                 Duration.ofSeconds(3), Duration.ofSeconds(90), 1024);
 
         builder.connectTimeout(Duration.ofSeconds(15)).readTimeout(Duration.ofSeconds(60));

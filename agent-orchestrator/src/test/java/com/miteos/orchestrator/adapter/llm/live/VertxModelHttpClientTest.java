@@ -2,6 +2,9 @@ package com.miteos.orchestrator.adapter.llm.live;
 
 import dev.langchain4j.http.client.HttpMethod;
 import dev.langchain4j.http.client.HttpRequest;
+import dev.langchain4j.http.client.sse.DefaultServerSentEventParser;
+import dev.langchain4j.http.client.sse.ServerSentEvent;
+import dev.langchain4j.http.client.sse.ServerSentEventListener;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Test;
 
@@ -24,10 +27,35 @@ class VertxModelHttpClientTest {
     void blockingExecuteIsRefused() {
         Vertx vertx = Vertx.vertx();
         try {
-            VertxModelHttpClient client = new VertxModelHttpClient(vertx.createHttpClient(), new InFlightRequest(),
+            VertxModelHttpClient client = new VertxModelHttpClient(vertx.createHttpClient(),
                     Duration.ofSeconds(1), 1024);
 
             assertThatThrownBy(() -> client.execute(REQUEST)).isInstanceOf(UnsupportedOperationException.class);
+        } finally {
+            vertx.close();
+        }
+    }
+
+    /** A request sent other than through the provider's attempt could not be cancelled: refused before it is sent. */
+    @Test
+    void aStreamedRequestOutsideAnAttemptIsRefused() {
+        Vertx vertx = Vertx.vertx();
+        try {
+            VertxModelHttpClient client = new VertxModelHttpClient(vertx.createHttpClient(),
+                    Duration.ofSeconds(1), 1024);
+
+            assertThatThrownBy(() -> client.execute(REQUEST, new DefaultServerSentEventParser(),
+                    new ServerSentEventListener() {
+                        @Override
+                        public void onEvent(ServerSentEvent event) {
+                        }
+
+                        @Override
+                        public void onError(Throwable error) {
+                        }
+                    }))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("could not be cancelled");
         } finally {
             vertx.close();
         }
