@@ -57,6 +57,7 @@ public final class PauseProber {
     });
     private final Thread picker;
     private final List<Long> pauseLatenciesMs = Collections.synchronizedList(new ArrayList<>());
+    private final List<Sample> pauseSamples = Collections.synchronizedList(new ArrayList<>());
     private final List<Long> resumeLatenciesMs = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, String> lost = new ConcurrentHashMap<>();
     private final AtomicInteger pausesSent = new AtomicInteger();
@@ -137,6 +138,7 @@ public final class PauseProber {
             return;
         }
         pauseLatenciesMs.add(Duration.between(answered, Instant.now()).toMillis());
+        pauseSamples.add(new Sample(answered, Instant.now()));
         Thread.sleep(holdMs);
         JsonNode now = userPauseOrNot(taskId);
         if (now == null || !"paused_by_user".equals(now.path("status_detail").path("reason").asText())
@@ -248,6 +250,25 @@ public final class PauseProber {
     public List<Long> pauseLatenciesMs() {
         synchronized (pauseLatenciesMs) {
             return List.copyOf(pauseLatenciesMs);
+        }
+    }
+
+    /** A measured pause: from the answer to the POST until {@code paused} was seen. */
+    public record Sample(Instant answered, Instant seen) {
+
+        public long millis() {
+            return Duration.between(answered, seen).toMillis();
+        }
+
+        /** Whether the pause was waiting at some moment of [from, to]. */
+        public boolean overlaps(Instant from, Instant to) {
+            return !seen.isBefore(from) && !answered.isAfter(to);
+        }
+    }
+
+    public List<Sample> pauseSamples() {
+        synchronized (pauseSamples) {
+            return List.copyOf(pauseSamples);
         }
     }
 

@@ -98,6 +98,12 @@ public final class ScaleChaos {
         }
     }
 
+    /** When the SIGKILL step began, if it ran. */
+    public java.util.Optional<Instant> killedAt() {
+        return steps().stream().filter(step -> step.command().startsWith("kill "))
+                .map(step -> start.plus(step.at())).findFirst();
+    }
+
     public long succeeded() {
         return steps().stream().filter(Step::succeeded).count();
     }
