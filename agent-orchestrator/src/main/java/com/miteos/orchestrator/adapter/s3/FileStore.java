@@ -13,6 +13,8 @@ import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -176,14 +178,22 @@ public class FileStore {
         }
     }
 
+    /**
+     * Runs {@code call} on the pool and hands its outcome back on the caller's Vert.x context, where
+     * the task's logging context (MDC) and trace live: the pool's threads carry neither.
+     */
     private <T> Uni<T> blocking(BlockingCall<T> call) {
-        return Uni.createFrom().<T>emitter(emitter -> {
-            try {
-                emitter.complete(call.run());
-            } catch (Exception e) {
-                emitter.fail(e);
-            }
-        }).runSubscriptionOn(calls);
+        return Uni.createFrom().deferred(() -> {
+            Context caller = Vertx.currentContext();
+            Uni<T> done = Uni.createFrom().<T>emitter(emitter -> {
+                try {
+                    emitter.complete(call.run());
+                } catch (Exception e) {
+                    emitter.fail(e);
+                }
+            }).runSubscriptionOn(calls);
+            return caller == null ? done : done.emitOn(next -> caller.runOnContext(ignored -> next.run()));
+        });
     }
 
     @FunctionalInterface
