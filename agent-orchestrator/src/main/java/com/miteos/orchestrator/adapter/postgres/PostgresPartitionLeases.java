@@ -1,20 +1,31 @@
 package com.miteos.orchestrator.adapter.postgres;
 
 import com.miteos.orchestrator.port.journal.PartitionLeases;
+import com.miteos.orchestrator.port.journal.TaskStore.StoredTask;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.IntPredicate;
+import java.util.stream.Collectors;
 
 /**
- * Partition leases in PostgreSQL ({@link PartitionLeases}). Acquiring a partition draws a new
- * epoch and re-stamps the partition's unfinished tasks with it in the same transaction: a write
- * of an earlier holder that comes later finds another epoch on the task and is refused
- * ({@link JournalWriter}); one that came first is read back by the claim. Releasing draws an
- * epoch too, so that nothing of the releasing process passes the fence afterwards either.
+ * Partition leases in PostgreSQL ({@link PartitionLeases}). Acquiring partitions draws a new
+ * epoch for each and re-stamps their unfinished tasks with it in the same transaction (two
+ * statements for all the partitions of an assignment): a write of an earlier holder that comes
+ * later finds another epoch on the task and is refused ({@link JournalWriter}); one that came
+ * first is read back by the claim. Releasing draws an epoch too, so that nothing of the
+ * releasing process passes the fence afterwards either.
  */
 @ApplicationScoped
 class PostgresPartitionLeases implements PartitionLeases {
@@ -30,27 +41,51 @@ class PostgresPartitionLeases implements PartitionLeases {
     }
 
     @Override
-    public Uni<Claim> acquire(int partition, String owner, BooleanSupplier wanted) {
+    public Uni<List<Claim>> acquire(Set<Integer> partitions, String owner, IntPredicate wanted) {
+        // In one order everywhere, so that two acquisitions never wait for each other's rows crosswise.
+        Integer[] sorted = partitions.stream().sorted().toArray(Integer[]::new);
         return pool.withTransaction(sql -> sql.preparedQuery("""
                         INSERT INTO partition_leases (command_partition, owner, epoch)
-                        VALUES ($1, $2, nextval('lease_epochs'))
+                        SELECT partition, $2, nextval('lease_epochs') FROM unnest($1::int[]) AS partition
                         ON CONFLICT (command_partition) DO UPDATE
                             SET owner = excluded.owner, epoch = excluded.epoch, changed_at = now()
-                        RETURNING epoch""")
-                .execute(Tuple.of(partition, owner))
-                .map(rows -> rows.iterator().next().getLong("epoch"))
-                .flatMap(epoch -> sql.preparedQuery("""
-                                UPDATE tasks SET owner = $2, lease_epoch = $3, updated_at = now(),
-                                    resumes = resumes + CASE WHEN owner IS NULL THEN 0 ELSE 1 END
-                                WHERE command_partition = $1 AND %s
-                                RETURNING %s""".formatted(PostgresTaskStore.UNFINISHED, StoredTasks.COLUMNS))
-                        .execute(Tuple.of(partition, owner, epoch))
-                        .flatMap(rows -> stored.read(sql, rows))
-                        .map(tasks -> new Claim(partition, epoch, tasks)))
-                // Failing here rolls the transaction back: a stale acquisition leaves the lease as it was.
-                .flatMap(claim -> wanted.getAsBoolean() ? Uni.createFrom().item(claim)
-                        : Uni.createFrom().<Claim>failure(new NoLongerWanted(partition))))
-                .invoke(claim -> leases.holdPartition(partition, claim.epoch()));
+                        RETURNING command_partition, epoch""")
+                .execute(Tuple.of(sorted, owner))
+                .flatMap(leaseRows -> {
+                    Map<Integer, Long> epochs = new TreeMap<>();
+                    leaseRows.forEach(row -> epochs.put(row.getInteger("command_partition"), row.getLong("epoch")));
+                    return sql.preparedQuery("""
+                                    UPDATE tasks SET owner = $3, lease_epoch = lease.epoch, updated_at = now(),
+                                        resumes = resumes + CASE WHEN owner IS NULL THEN 0 ELSE 1 END
+                                    FROM unnest($1::int[], $2::bigint[]) AS lease (command_partition, epoch)
+                                    WHERE tasks.command_partition = lease.command_partition AND %s
+                                    RETURNING tasks.command_partition, %s""".formatted(
+                                    PostgresTaskStore.UNFINISHED, StoredTasks.COLUMNS))
+                            .execute(Tuple.of(epochs.keySet().toArray(Integer[]::new),
+                                    epochs.values().toArray(Long[]::new), owner))
+                            .flatMap(taskRows -> stored.read(sql, taskRows).map(tasks -> claims(epochs, taskRows, tasks)));
+                })
+                // Failing here rolls the transaction back: a stale acquisition leaves the leases as they were.
+                .flatMap(claims -> {
+                    Set<Integer> gone = partitions.stream().filter(partition -> !wanted.test(partition))
+                            .collect(Collectors.toCollection(TreeSet::new));
+                    return gone.isEmpty() ? Uni.createFrom().item(claims)
+                            : Uni.createFrom().<List<Claim>>failure(new NoLongerWanted(gone));
+                }))
+                .invoke(claims -> claims.forEach(claim -> leases.holdPartition(claim.partition(), claim.epoch())));
+    }
+
+    /** The claims of the partitions acquired, each with the tasks that came on it. */
+    private static List<Claim> claims(Map<Integer, Long> epochs, RowSet<Row> taskRows, List<StoredTask> tasks) {
+        Map<String, Integer> partitionOf = new HashMap<>();
+        taskRows.forEach(row -> partitionOf.put(row.getString("task_id"), row.getInteger("command_partition")));
+        Map<Integer, List<StoredTask>> byPartition = new HashMap<>();
+        tasks.forEach(task -> byPartition.computeIfAbsent(partitionOf.get(task.created().taskId()),
+                partition -> new ArrayList<>()).add(task));
+        List<Claim> claims = new ArrayList<>();
+        epochs.forEach((partition, epoch) ->
+                claims.add(new Claim(partition, epoch, byPartition.getOrDefault(partition, List.of()))));
+        return claims;
     }
 
     @Override

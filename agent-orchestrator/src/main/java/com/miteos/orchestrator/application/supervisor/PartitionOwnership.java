@@ -13,11 +13,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntPredicate;
 
 /**
  * Task ownership follows the command partitions this instance consumes. When Kafka assigns it
@@ -50,7 +53,7 @@ public class PartitionOwnership {
     private final Duration drainTimeout;
     /** Partitions held here; each completes once its tasks are claimed and resumed. */
     private final Map<Integer, CompletableFuture<Void>> held = new ConcurrentHashMap<>();
-    /** Acquisitions under way; each completes once its claim is resumed, given back, or failed. */
+    /** The acquisition attempt under way for each partition; completes once it committed (and gave back what it must) or failed. */
     private final Map<Integer, CompletableFuture<Void>> acquiring = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
@@ -64,16 +67,23 @@ public class PartitionOwnership {
         this.drainTimeout = config.recovery().revokeDrainTimeout();
     }
 
-    /** Kafka assigned these partitions: acquires them and resumes their tasks (asynchronously). */
+    /**
+     * Kafka assigned these partitions: acquires them and resumes their tasks (asynchronously), all
+     * in one acquisition, so that an assignment costs one transaction however many partitions it has.
+     */
     public void assigned(Set<Integer> partitions) {
         if (stopping) {
             return;
         }
+        Map<Integer, CompletableFuture<Void>> assignment = new TreeMap<>();
         for (int partition : partitions) {
             CompletableFuture<Void> ready = new CompletableFuture<>();
             if (held.putIfAbsent(partition, ready) == null) {
-                acquire(partition, ready);
+                assignment.put(partition, ready);
             }
+        }
+        if (!assignment.isEmpty()) {
+            acquire(assignment);
         }
     }
 
@@ -83,35 +93,76 @@ public class PartitionOwnership {
         return ready == null ? Uni.createFrom().voidItem() : Uni.createFrom().completionStage(ready);
     }
 
-    private void acquire(int partition, CompletableFuture<Void> ready) {
+    /**
+     * Acquires the partitions of one assignment that are still held here, retrying (with backoff)
+     * while any is; each attempt leaves out those taken away meanwhile.
+     */
+    private void acquire(Map<Integer, CompletableFuture<Void>> assignment) {
         long began = System.nanoTime();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        acquiring.put(partition, done);
-        done.whenComplete((ignored, e) -> acquiring.remove(partition, done));
-        leases.acquire(partition, instances.id(), () -> held.get(partition) == ready)
+        IntPredicate wanted = partition -> held.get(partition) == assignment.get(partition);
+        Uni.createFrom().deferred(() -> attempt(assignment, wanted, began))
+                // At once without the partitions taken away meanwhile: each such failure leaves out one more.
+                .onFailure(PartitionLeases.NoLongerWanted.class).retry().atMost(assignment.size())
                 .onFailure(e -> !(e instanceof PartitionLeases.NoLongerWanted)).invoke(e -> Log.warnf(
-                        "partition %d: could not be acquired yet, retrying: %s", partition, e.toString()))
-                .onFailure(e -> held.get(partition) == ready).retry().withBackOff(RETRY_FIRST, RETRY_MAX).indefinitely()
-                .subscribe().with(claim -> {
-                    if (held.get(partition) != ready) {
-                        // Taken away again just as it committed: give it straight back (a later claim stays).
-                        leases.release(claim).subscribe().with(ignored -> done.complete(null), e -> {
-                            Log.warnf("partition %d: release failed: %s", partition, e.toString());
-                            done.complete(null);
-                        });
-                        return;
-                    }
-                    long claimed = System.nanoTime();
-                    claim.tasks().forEach(task -> resumer.resume(task, partition));
-                    ready.complete(null);
-                    done.complete(null);
-                    Log.infof("partition %d acquired (epoch %d): %d unfinished task(s) resumed; claim %d ms,"
-                            + " resume %d ms", partition, claim.epoch(), claim.tasks().size(),
-                            (claimed - began) / 1_000_000, (System.nanoTime() - claimed) / 1_000_000);
-                }, failure -> {
-                    ready.complete(null);
-                    done.complete(null);
-                });
+                        "partitions %s: could not be acquired yet, retrying: %s", assignment.keySet(), e.toString()))
+                .onFailure(e -> assignment.keySet().stream().anyMatch(wanted::test))
+                .retry().withBackOff(RETRY_FIRST, RETRY_MAX).indefinitely()
+                .subscribe().with(ignored -> assignment.values().forEach(ready -> ready.complete(null)),
+                        failure -> assignment.values().forEach(ready -> ready.complete(null)));
+    }
+
+    /**
+     * One attempt at the partitions still wanted. It counts as under way for each of them (in
+     * {@link #acquiring}) until it has committed, given back the claims of partitions taken away
+     * just as it committed and resumed the tasks of the others, or failed: a revocation waits for
+     * that, and then finds the runs it must stop.
+     */
+    private Uni<Void> attempt(Map<Integer, CompletableFuture<Void>> assignment, IntPredicate wanted, long began) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Set<Integer> still = new TreeSet<>();
+        for (int partition : assignment.keySet()) {
+            if (wanted.test(partition)) {
+                acquiring.put(partition, done);
+                still.add(partition);
+            }
+        }
+        done.whenComplete((ignored, e) -> still.forEach(partition -> acquiring.remove(partition, done)));
+        if (still.isEmpty()) {
+            done.complete(null);
+            return Uni.createFrom().voidItem();
+        }
+        return leases.acquire(still, instances.id(), wanted)
+                .flatMap(claims -> giveBackUnwanted(claims, wanted))
+                .invoke(claims -> resume(claims, assignment, began))
+                .onTermination().invoke(() -> done.complete(null))
+                .replaceWithVoid();
+    }
+
+    /** Resumes the tasks of each claim; the commands of its partition go on as soon as its own tasks are back. */
+    private void resume(List<PartitionLeases.Claim> claims, Map<Integer, CompletableFuture<Void>> assignment,
+            long began) {
+        long claimed = System.nanoTime();
+        for (PartitionLeases.Claim claim : claims) {
+            long resuming = System.nanoTime();
+            claim.tasks().forEach(task -> resumer.resume(task, claim.partition()));
+            assignment.get(claim.partition()).complete(null);
+            Log.infof("partition %d acquired (epoch %d) with %d other(s) in one claim of %d ms: %d unfinished"
+                    + " task(s) resumed in %d ms", claim.partition(), claim.epoch(), claims.size() - 1,
+                    (claimed - began) / 1_000_000, claim.tasks().size(), (System.nanoTime() - resuming) / 1_000_000);
+        }
+    }
+
+    /** Taken away again just as they committed: such claims go straight back (a later claim stays). */
+    private Uni<List<PartitionLeases.Claim>> giveBackUnwanted(List<PartitionLeases.Claim> claims,
+            IntPredicate wanted) {
+        List<PartitionLeases.Claim> kept = claims.stream().filter(claim -> wanted.test(claim.partition())).toList();
+        List<Uni<Void>> releases = claims.stream().filter(claim -> !wanted.test(claim.partition()))
+                .map(claim -> leases.release(claim).onFailure().invoke(e -> Log.warnf(
+                        "partition %d: release failed: %s", claim.partition(), e.toString()))
+                        .onFailure().recoverWithNull())
+                .toList();
+        return releases.isEmpty() ? Uni.createFrom().item(kept)
+                : Uni.join().all(releases).andCollectFailures().replaceWith(kept);
     }
 
     /**

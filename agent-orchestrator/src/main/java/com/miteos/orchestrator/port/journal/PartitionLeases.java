@@ -4,7 +4,7 @@ import io.smallrye.mutiny.Uni;
 
 import java.util.List;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
+import java.util.function.IntPredicate;
 
 /**
  * Task ownership by command partition. The instance that consumes partition N of the command
@@ -19,23 +19,26 @@ public interface PartitionLeases {
     }
 
     /**
-     * Acquires a partition for {@code owner} under a new epoch and claims its unfinished tasks.
-     * A claimed task counts as resumed only when its previous holder did not release it (it
-     * crashed, or stalled and was fenced): a handover on a rebalance is not a resume.
+     * Acquires partitions for {@code owner}, each under a new epoch, and claims their unfinished
+     * tasks, all in one transaction: partitions assigned together cost one connection and one
+     * commit, however many they are. A claimed task counts as resumed only when its previous
+     * holder did not release it (it crashed, or stalled and was fenced): a handover on a
+     * rebalance is not a resume.
      *
-     * <p>The acquisition commits only if {@code wanted} still answers true once everything else is
-     * done; otherwise nothing of it is kept, and it fails with {@link NoLongerWanted}. An
-     * acquisition that Kafka made stale (the partition was revoked while it ran) must not commit
-     * after the next owner's: taking the lease is unconditional, so it would take the partition
-     * from the instance Kafka gave it to.
+     * <p>The acquisition commits only if {@code wanted} still answers true for every partition once
+     * everything else is done; otherwise nothing of it is kept, and it fails with
+     * {@link NoLongerWanted}. An acquisition that Kafka made stale (a partition was revoked while
+     * it ran) must not commit after the next owner's: taking a lease is unconditional, so it would
+     * take the partition from the instance Kafka gave it to.
      */
-    Uni<Claim> acquire(int partition, String owner, BooleanSupplier wanted);
+    Uni<List<Claim>> acquire(Set<Integer> partitions, String owner, IntPredicate wanted);
 
-    /** An acquisition rolled back because its partition was no longer wanted before it committed. */
+    /** An acquisition rolled back because a partition of it was no longer wanted before it committed. */
     final class NoLongerWanted extends RuntimeException {
 
-        public NoLongerWanted(int partition) {
-            super("partition " + partition + " was taken away again while it was being acquired", null, false, false);
+        public NoLongerWanted(Set<Integer> partitions) {
+            super("partitions " + partitions + " were taken away again while they were being acquired", null, false,
+                    false);
         }
     }
 

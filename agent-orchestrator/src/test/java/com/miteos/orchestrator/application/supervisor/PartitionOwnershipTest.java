@@ -76,7 +76,7 @@ class PartitionOwnershipTest {
 
     @AfterEach
     void releaseEverything() {
-        ownership.revoked(Set.of(1, 2, 3, 4, 5));
+        ownership.revoked(Set.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10));
     }
 
     @Test
@@ -190,6 +190,61 @@ class PartitionOwnershipTest {
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(pool.query("SELECT owner FROM partition_leases WHERE command_partition = 5").execute()
                         .await().indefinitely().iterator().next().getString("owner")).isEqualTo("next-owner"));
+    }
+
+    /**
+     * A joining instance gets several partitions at once; one transaction per partition made each
+     * wait for a connection of its own, and a command of such a partition waited for its claim.
+     * The rows a transaction wrote carry its id ({@code xmin}).
+     */
+    @Test
+    void thePartitionsOfOneAssignmentAreAcquiredInOneTransaction() {
+        ownership.assigned(Set.of(6, 7, 8));
+        for (int partition : List.of(6, 7, 8)) {
+            ownership.ready(partition).await().atMost(Duration.ofSeconds(30));
+        }
+
+        List<String> transactions = pool.query("SELECT xmin::text AS tx FROM partition_leases"
+                        + " WHERE command_partition IN (6, 7, 8)").execute().await().indefinitely()
+                .stream().map(row -> row.getString("tx")).toList();
+        assertThat(transactions).hasSize(3).containsOnly(transactions.get(0));
+    }
+
+    /** A partition taken away while its assignment is being acquired is left out; the others are still acquired. */
+    @Test
+    void aPartitionRevokedDuringItsAssignmentsAcquisitionIsLeftOutAndTheOthersAreAcquired() throws Exception {
+        pool.query("INSERT INTO partition_leases (command_partition, owner, epoch) VALUES (9, NULL,"
+                + " nextval('lease_epochs')) ON CONFLICT (command_partition) DO NOTHING").execute().await().indefinitely();
+        SqlConnection nextOwner = pool.getConnection().await().indefinitely();
+        try {
+            Transaction acquisition = nextOwner.begin().await().indefinitely();
+            nextOwner.query("SELECT 1 FROM partition_leases WHERE command_partition = 9 FOR UPDATE").execute()
+                    .await().indefinitely();
+            ownership.assigned(Set.of(9, 10));
+            Thread.sleep(300); // the acquisition of 9 and 10 now waits for 9's row
+
+            CompletableFuture<Void> revocation = CompletableFuture.runAsync(() -> ownership.revoked(Set.of(9)));
+            Thread.sleep(300);
+            nextOwner.query("UPDATE partition_leases SET owner = 'next-owner', epoch = nextval('lease_epochs')"
+                    + " WHERE command_partition = 9").execute().await().indefinitely();
+            acquisition.commit().await().indefinitely();
+            revocation.get(30, TimeUnit.SECONDS);
+        } finally {
+            nextOwner.close().await().indefinitely();
+        }
+
+        ownership.ready(10).await().atMost(Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(leaseOwner(9)).isEqualTo("next-owner");
+            assertThat(leaseOwner(10)).isNotNull().isNotEqualTo("next-owner");
+        });
+        String task = submit(10, 0);
+        assertThat(awaitTerminal(task).status()).isEqualTo(TaskStatus.COMPLETE);
+    }
+
+    private String leaseOwner(int partition) {
+        return pool.preparedQuery("SELECT owner FROM partition_leases WHERE command_partition = $1")
+                .execute(Tuple.of(partition)).await().indefinitely().iterator().next().getString("owner");
     }
 
     private String submit(int partition, int stepDelayMs) {
