@@ -167,29 +167,10 @@ class PartitionOwnershipTest {
      */
     @Test
     void anAcquisitionStillUnderWayWhenItsPartitionIsRevokedNeverTakesTheLeaseFromTheNextOwner() throws Exception {
-        pool.query("INSERT INTO partition_leases (command_partition, owner, epoch) VALUES (5, NULL,"
-                + " nextval('lease_epochs')) ON CONFLICT (command_partition) DO NOTHING").execute().await().indefinitely();
-        SqlConnection nextOwner = pool.getConnection().await().indefinitely();
-        try {
-            Transaction acquisition = nextOwner.begin().await().indefinitely();
-            nextOwner.query("SELECT 1 FROM partition_leases WHERE command_partition = 5 FOR UPDATE").execute()
-                    .await().indefinitely();
-            ownership.assigned(Set.of(5));
-            Thread.sleep(300); // this instance's acquisition now waits for the row
-
-            CompletableFuture<Void> revocation = CompletableFuture.runAsync(() -> ownership.revoked(Set.of(5)));
-            Thread.sleep(300);
-            nextOwner.query("UPDATE partition_leases SET owner = 'next-owner', epoch = nextval('lease_epochs')"
-                    + " WHERE command_partition = 5").execute().await().indefinitely();
-            acquisition.commit().await().indefinitely();
-            revocation.get(30, TimeUnit.SECONDS);
-        } finally {
-            nextOwner.close().await().indefinitely();
-        }
+        revokeWhileTheAcquisitionWaitsAndLetTheNextOwnerCommitFirst(5, Set.of(5));
 
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(pool.query("SELECT owner FROM partition_leases WHERE command_partition = 5").execute()
-                        .await().indefinitely().iterator().next().getString("owner")).isEqualTo("next-owner"));
+                assertThat(leaseOwner(5)).isEqualTo("next-owner"));
     }
 
     /**
@@ -213,25 +194,7 @@ class PartitionOwnershipTest {
     /** A partition taken away while its assignment is being acquired is left out; the others are still acquired. */
     @Test
     void aPartitionRevokedDuringItsAssignmentsAcquisitionIsLeftOutAndTheOthersAreAcquired() throws Exception {
-        pool.query("INSERT INTO partition_leases (command_partition, owner, epoch) VALUES (9, NULL,"
-                + " nextval('lease_epochs')) ON CONFLICT (command_partition) DO NOTHING").execute().await().indefinitely();
-        SqlConnection nextOwner = pool.getConnection().await().indefinitely();
-        try {
-            Transaction acquisition = nextOwner.begin().await().indefinitely();
-            nextOwner.query("SELECT 1 FROM partition_leases WHERE command_partition = 9 FOR UPDATE").execute()
-                    .await().indefinitely();
-            ownership.assigned(Set.of(9, 10));
-            Thread.sleep(300); // the acquisition of 9 and 10 now waits for 9's row
-
-            CompletableFuture<Void> revocation = CompletableFuture.runAsync(() -> ownership.revoked(Set.of(9)));
-            Thread.sleep(300);
-            nextOwner.query("UPDATE partition_leases SET owner = 'next-owner', epoch = nextval('lease_epochs')"
-                    + " WHERE command_partition = 9").execute().await().indefinitely();
-            acquisition.commit().await().indefinitely();
-            revocation.get(30, TimeUnit.SECONDS);
-        } finally {
-            nextOwner.close().await().indefinitely();
-        }
+        revokeWhileTheAcquisitionWaitsAndLetTheNextOwnerCommitFirst(9, Set.of(9, 10));
 
         ownership.ready(10).await().atMost(Duration.ofSeconds(30));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -240,6 +203,35 @@ class PartitionOwnershipTest {
         });
         String task = submit(10, 0);
         assertThat(awaitTerminal(task).status()).isEqualTo(TaskStatus.COMPLETE);
+    }
+
+    /**
+     * Holds {@code partition}'s lease row locked while {@code assigned} is assigned here (its
+     * acquisition waits for the row), revokes {@code partition} meanwhile, and lets the "next
+     * owner" take its lease and commit before the acquisition can go on.
+     */
+    private void revokeWhileTheAcquisitionWaitsAndLetTheNextOwnerCommitFirst(int partition, Set<Integer> assigned)
+            throws Exception {
+        pool.preparedQuery("INSERT INTO partition_leases (command_partition, owner, epoch) VALUES ($1, NULL,"
+                + " nextval('lease_epochs')) ON CONFLICT (command_partition) DO NOTHING").execute(Tuple.of(partition))
+                .await().indefinitely();
+        SqlConnection nextOwner = pool.getConnection().await().indefinitely();
+        try {
+            Transaction acquisition = nextOwner.begin().await().indefinitely();
+            nextOwner.preparedQuery("SELECT 1 FROM partition_leases WHERE command_partition = $1 FOR UPDATE")
+                    .execute(Tuple.of(partition)).await().indefinitely();
+            ownership.assigned(assigned);
+            Thread.sleep(300); // this instance's acquisition now waits for the row
+
+            CompletableFuture<Void> revocation = CompletableFuture.runAsync(() -> ownership.revoked(Set.of(partition)));
+            Thread.sleep(300);
+            nextOwner.preparedQuery("UPDATE partition_leases SET owner = 'next-owner', epoch = nextval('lease_epochs')"
+                    + " WHERE command_partition = $1").execute(Tuple.of(partition)).await().indefinitely();
+            acquisition.commit().await().indefinitely();
+            revocation.get(30, TimeUnit.SECONDS);
+        } finally {
+            nextOwner.close().await().indefinitely();
+        }
     }
 
     private String leaseOwner(int partition) {
