@@ -57,6 +57,13 @@ public interface GatewayConfig {
         /** Unfinished tasks one account may have in one mode; 0 turns the limit off. */
         @WithDefault("100")
         int maxActiveTasks();
+
+        /**
+         * The most submissions of one account and mode this replica admits in one transaction: those
+         * that arrive while one of its admissions is under way wait and go together (group commit).
+         */
+        @WithDefault("64")
+        int admissionBatchSize();
     }
 
     interface Admin {

@@ -16,7 +16,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -26,7 +29,8 @@ import java.util.function.Function;
  * the row count says whether this call stored it), the stamp sets only an unset
  * {@code published_at}, and the relay's read of unpublished rows uses the partial index; and it
  * runs from the relay's timer, off any Vert.x context, where a reactive Hibernate session cannot. The
- * admission under the active-task cap ({@link #insertIfRoom}) is one transaction under an advisory lock.
+ * admission under the active-task cap ({@link #insertIfRoom}) is one transaction under an advisory lock, for
+ * a batch of one owner's submissions at once.
  * Reads of a submission by its owner are {@link TaskSubmissionRepository}.
  */
 @ApplicationScoped
@@ -35,6 +39,11 @@ public class SubmissionOutbox {
     private static final String COLUMNS = """
             task_id, account_id, mode, idempotency_key, request_hash, prompt, config::text AS config, created_at,
             published_at, traceparent""";
+    private static final String INSERT = """
+            INSERT INTO task_submissions (task_id, account_id, mode, idempotency_key, request_hash, prompt, config,
+                                          created_at, traceparent)
+            VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8, $9)
+            ON CONFLICT (account_id, mode, idempotency_key) DO NOTHING""";
 
     private final Pool pool;
     private final ObjectMapper json;
@@ -53,49 +62,75 @@ public class SubmissionOutbox {
     }
 
     /**
-     * Stores a submission as {@link #insert(TaskSubmission)} does, if {@code room} lets it: in one
-     * transaction that asks {@code elsewhere} first (the read model's count, a remote call made before
-     * any lock is taken), then takes a lock of the owner's account and mode
-     * ({@code pg_advisory_xact_lock}), so the admissions of one account and mode, by every gateway
-     * replica, happen one after the other. Under the lock, an idempotency key already used answers
-     * false at once; otherwise {@code room} is given {@code elsewhere}'s count plus the owner's
-     * submissions in this mode that the read model was not seen to show ({@code projected_at} unset)
-     * or was seen to show only since this transaction began (the read model may not have counted
-     * those when it was asked), and fails to refuse the submission, which is then not stored. The
-     * lock is held until the submission is committed, so the next admission counts it.
+     * What an admission found under its lock: the owner's unfinished tasks in this mode that count
+     * against its cap (the read model's count plus the submissions it may not count), and which of
+     * the batch's idempotency keys the owner already used.
      */
-    public Uni<Boolean> insertIfRoom(TaskSubmission s, Uni<Long> elsewhere, Function<Long, Uni<Void>> room) {
+    public record Found(long unfinished, Set<String> usedKeys) {
+    }
+
+    /**
+     * Stores those of a batch of submissions, all of one owner and mode, that {@code choose} picks,
+     * in one transaction that asks {@code elsewhere} first (the read model's count, a remote call made
+     * before any lock is taken), then takes a lock of the owner's account and mode
+     * ({@code pg_advisory_xact_lock}), so the admissions of one account and mode, by every gateway
+     * replica, happen one after the other. Under the lock, {@code choose} is given {@code elsewhere}'s
+     * count plus the owner's submissions in this mode that the read model was not seen to show
+     * ({@code projected_at} unset) or was seen to show only since this transaction began (the read
+     * model may not have counted those when it was asked), and the batch's idempotency keys already
+     * used. The lock is held until the chosen submissions are committed, so the next admission counts
+     * them. The answer is the ids of the submissions stored (one whose key turned out used is not).
+     */
+    public Uni<Set<String>> insertIfRoom(List<TaskSubmission> batch, Uni<Long> elsewhere,
+            Function<Found, List<TaskSubmission>> choose) {
+        TaskSubmission owner = batch.get(0);
+        String[] keys = batch.stream().map(TaskSubmission::idempotencyKey).filter(Objects::nonNull).distinct()
+                .toArray(String[]::new);
         // withTransaction has run BEGIN before it calls this: now() below is that moment, before elsewhere was asked.
         return pool.withTransaction(tx -> elsewhere
                 .flatMap(counted -> tx.preparedQuery("SELECT 1 FROM pg_advisory_xact_lock(hashtextextended($1, 0))")
-                        .execute(Tuple.of("task_submissions/" + s.accountId() + "/" + s.mode()))
-                        .flatMap(locked -> s.idempotencyKey() == null ? Uni.createFrom().item(false)
-                                : tx.preparedQuery("SELECT 1 FROM task_submissions WHERE account_id = $1 AND mode = $2"
-                                                + " AND idempotency_key = $3")
-                                        .execute(Tuple.of(s.accountId(), s.mode(), s.idempotencyKey()))
-                                        .map(rows -> rows.size() > 0))
-                        .flatMap(keyUsed -> keyUsed ? Uni.createFrom().item(false)
-                                : tx.preparedQuery("""
-                                                SELECT (SELECT count(*) FROM task_submissions
-                                                         WHERE account_id = $1 AND mode = $2 AND projected_at IS NULL)
-                                                     + (SELECT count(*) FROM task_submissions
-                                                         WHERE account_id = $1 AND mode = $2 AND projected_at >= now())
-                                                       AS not_counted_elsewhere""")
-                                        .execute(Tuple.of(s.accountId(), s.mode()))
-                                        .map(rows -> rows.iterator().next().getLong("not_counted_elsewhere"))
-                                        .flatMap(here -> room.apply(here + counted))
-                                        .flatMap(ok -> insert(tx, s)))));
+                        .execute(Tuple.of("task_submissions/" + owner.accountId() + "/" + owner.mode()))
+                        // A statement of its own: its snapshot is taken after the lock, so it sees the last holder's rows.
+                        .flatMap(locked -> tx.preparedQuery("""
+                                        SELECT (SELECT count(*) FROM task_submissions
+                                                 WHERE account_id = $1 AND mode = $2 AND projected_at IS NULL)
+                                             + (SELECT count(*) FROM task_submissions
+                                                 WHERE account_id = $1 AND mode = $2 AND projected_at >= now())
+                                               AS not_counted_elsewhere,
+                                               ARRAY(SELECT idempotency_key FROM task_submissions
+                                                      WHERE account_id = $1 AND mode = $2
+                                                        AND idempotency_key = ANY($3)) AS used_keys""")
+                                .execute(Tuple.of(owner.accountId(), owner.mode(), keys)))
+                        .map(rows -> {
+                            Row row = rows.iterator().next();
+                            return new Found(counted + row.getLong("not_counted_elsewhere"),
+                                    Set.of(row.getArrayOfStrings("used_keys")));
+                        })
+                        .flatMap(found -> insertAll(tx, choose.apply(found)))));
+    }
+
+    private Uni<Set<String>> insertAll(SqlClient client, List<TaskSubmission> chosen) {
+        if (chosen.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        return client.preparedQuery(INSERT + " RETURNING task_id")
+                .executeBatch(chosen.stream().map(this::row).toList())
+                .map(results -> {
+                    Set<String> stored = new HashSet<>();
+                    for (RowSet<Row> result = results; result != null; result = result.next()) {
+                        result.forEach(row -> stored.add(row.getString("task_id")));
+                    }
+                    return stored;
+                });
     }
 
     private Uni<Boolean> insert(SqlClient client, TaskSubmission s) {
-        return client.preparedQuery("""
-                        INSERT INTO task_submissions (task_id, account_id, mode, idempotency_key, request_hash, prompt,
-                                                      config, created_at, traceparent)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8, $9)
-                        ON CONFLICT (account_id, mode, idempotency_key) DO NOTHING""")
-                .execute(Tuple.from(Arrays.asList(s.taskId(), s.accountId(), s.mode(), s.idempotencyKey(),
-                        s.requestHash(), s.prompt(), write(s.config()), s.createdAt().atOffset(ZoneOffset.UTC), s.traceparent())))
-                .map(rows -> rows.rowCount() == 1);
+        return client.preparedQuery(INSERT).execute(row(s)).map(rows -> rows.rowCount() == 1);
+    }
+
+    private Tuple row(TaskSubmission s) {
+        return Tuple.from(Arrays.asList(s.taskId(), s.accountId(), s.mode(), s.idempotencyKey(), s.requestHash(),
+                s.prompt(), write(s.config()), s.createdAt().atOffset(ZoneOffset.UTC), s.traceparent()));
     }
 
     /** Records that the read model shows the submission's task: the active-task cap counts it there from now on. */

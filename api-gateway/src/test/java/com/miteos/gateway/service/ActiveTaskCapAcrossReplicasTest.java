@@ -33,6 +33,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -43,12 +45,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The active-task cap across gateway replicas: two {@link ActiveTaskLimit}s, each on a connection
  * pool of its own to the test database, stand for two gateways. Submissions of one account sent
  * at once through both never exceed the cap; a submission counts until the read model shows it,
- * and then counts there; with the read model away, what it has not shown is still capped.
+ * and then counts there; with the read model away, what it has not shown is still capped. The
+ * submissions of one account that arrive while one of its admissions is under way share the next
+ * transaction (group commit), which still stores no more than the room there is.
  */
 @QuarkusTest
 class ActiveTaskCapAcrossReplicasTest {
 
     private static final int CAP = 5;
+    private static final int BATCH = 64;
 
     @Inject
     Pool pool;
@@ -64,6 +69,8 @@ class ActiveTaskCapAcrossReplicasTest {
     private final AtomicReference<Supplier<Uni<Long>>> readModel =
             new AtomicReference<>(() -> Uni.createFrom().item(0L));
     private final Caller caller = new Caller(Ids.newId(IdPrefix.ACCOUNT), Mode.TEST, "key_test");
+    /** How often the stub read model was asked: once per admission transaction. */
+    private final AtomicInteger readModelAsked = new AtomicInteger();
 
     @BeforeEach
     void openTheSecondGatewaysPool() {
@@ -133,12 +140,57 @@ class ActiveTaskCapAcrossReplicasTest {
                 .isInstanceOf(ApiProblem.class);
     }
 
+    @Test
+    void submissionsArrivingDuringAnAdmissionAreAdmittedTogetherAndStillCapped() {
+        CompletableFuture<Long> firstAnswer = new CompletableFuture<>();
+        readModel.set(() -> readModelAsked.get() == 1 ? Uni.createFrom().completionStage(firstAnswer)
+                : Uni.createFrom().item(0L));
+        ActiveTaskLimit gateway = gateway(pool);
+        List<Uni<Boolean>> submissions = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            submissions.add(gateway.admit(caller, submission()).onFailure(ApiProblem.class).recoverWithItem(false));
+        }
+        Uni<List<Boolean>> all = Uni.join().all(submissions).andFailFast();
+        CompletableFuture<List<Boolean>> outcomes = all.subscribeAsCompletionStage().toCompletableFuture();
+
+        // The first one's transaction waits for the read model; the 19 others arrive meanwhile.
+        firstAnswer.complete(0L);
+        List<Boolean> stored = Uni.createFrom().completionStage(outcomes).await().atMost(Duration.ofSeconds(60));
+
+        assertThat(readModelAsked.get()).as("admission transactions").isEqualTo(2);
+        assertThat(stored.stream().filter(Boolean::booleanValue).count()).as("admitted").isEqualTo(CAP);
+        assertThat(storedSubmissions()).as("stored").isEqualTo(CAP);
+    }
+
+    @Test
+    void aKeyRepeatedInOneBatchIsStoredOnceAndTheOtherReplays() {
+        CompletableFuture<Long> firstAnswer = new CompletableFuture<>();
+        readModel.set(() -> readModelAsked.get() == 1 ? Uni.createFrom().completionStage(firstAnswer)
+                : Uni.createFrom().item(0L));
+        ActiveTaskLimit gateway = gateway(pool);
+        Uni<List<Boolean>> all = Uni.join().all(gateway.admit(caller, submission()),
+                gateway.admit(caller, submission("same-key")), gateway.admit(caller, submission("same-key")))
+                .andFailFast();
+        CompletableFuture<List<Boolean>> outcomes = all.subscribeAsCompletionStage().toCompletableFuture();
+
+        firstAnswer.complete(0L);
+
+        assertThat(Uni.createFrom().completionStage(outcomes).await().atMost(Duration.ofSeconds(60)))
+                .containsExactly(true, true, false);
+        assertThat(readModelAsked.get()).as("admission transactions").isEqualTo(2);
+        assertThat(storedSubmissions()).isEqualTo(2);
+    }
+
     private ActiveTaskLimit gateway(Pool itsPool) {
-        return new ActiveTaskLimit(new StubReadModel(), new SubmissionOutbox(itsPool, json), CAP);
+        return new ActiveTaskLimit(new StubReadModel(), new SubmissionOutbox(itsPool, json), CAP, BATCH);
     }
 
     private TaskSubmission submission() {
-        return new TaskSubmission(Ids.newId(IdPrefix.TASK), caller.accountId(), caller.mode().value(), null, "hash",
+        return submission(null);
+    }
+
+    private TaskSubmission submission(String idempotencyKey) {
+        return new TaskSubmission(Ids.newId(IdPrefix.TASK), caller.accountId(), caller.mode().value(), idempotencyKey, "hash",
                 "a prompt", new TaskConfig(1, 50, false, null, null), Instant.now().truncatedTo(ChronoUnit.SECONDS),
                 null, null);
     }
@@ -153,6 +205,7 @@ class ActiveTaskCapAcrossReplicasTest {
 
         @Override
         public Uni<Map<String, Long>> activeCount(String accountId, String mode) {
+            readModelAsked.incrementAndGet();
             return readModel.get().get().emitOn(Infrastructure.getDefaultExecutor())
                     .map(active -> Map.of("active", active));
         }
