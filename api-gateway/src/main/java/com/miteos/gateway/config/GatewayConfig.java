@@ -104,9 +104,12 @@ public interface GatewayConfig {
          * Shared buckets only: how many tokens a replica may take from its copy of a key's bucket
          * before it writes them to the database. 0: every token is taken in the database (exact);
          * k: about k + 1 times fewer round trips, and N replicas may let up to N × k requests more
-         * through than the limit.
+         * through than the limit. Unset (the default): 1 % of the smaller of the rate and the burst,
+         * rounded down, so limits under 100 are exact and a high limit costs the database about 100
+         * transactions per second per key and replica rather than one per request
+         * ({@link com.miteos.gateway.repository.RateLimitBuckets#unsynchronizedTokensFor}).
          */
-        long maxUnsynchronizedTokens();
+        Optional<Long> maxUnsynchronizedTokens();
 
         enum Store {
             /** In this gateway's memory: N replicas allow a key N times the limit. */

@@ -32,17 +32,21 @@ import java.time.Duration;
  * Bucket4j's optimizations spare round trips (all of them batch: while one transaction is under
  * way, the requests that arrive meanwhile wait and then go to the database together, in one):
  * <ul>
- * <li>{@code max-unsynchronized-tokens} 0 (the default), exact: every token is taken in the
- * database. Only a refusal may be decided from the copy: when the copy is empty, so is the row
- * (other replicas only ever take from it), until the copy's next token is due
- * ({@code SkipSyncOnZeroOptimization}). A key far over its limit thus costs one transaction per
- * token, not per request.</li>
+ * <li>k = 0, exact: every token is taken in the database. Only a refusal may be decided from the
+ * copy: when the copy is empty, so is the row (other replicas only ever take from it), until the
+ * copy's next token is due ({@code SkipSyncOnZeroOptimization}). A key far over its limit thus
+ * costs one transaction per token, not per request.</li>
  * <li>k &gt; 0: a replica takes up to k tokens from its copy before it writes them to the row in one
  * transaction, and at least every {@link #MAX_UNSYNCHRONIZED_TIME} ({@code DelayOptimization}):
  * about k + 1 times fewer round trips, and N replicas may spend the same tokens, up to N × k more
  * than the limit at any moment (the row then goes negative and the excess is paid back by later
  * refusals). The tokens a replica holds when it drops an idle key's proxy are written first
  * ({@link #release}).</li>
+ * </ul>
+ * k is {@code max-unsynchronized-tokens} when set; by default it follows from the limit
+ * ({@link #unsynchronizedTokensFor}): 1 % of the smaller of rate and burst, so a key's database
+ * cost is about 100 transactions per second per replica however fast it is used, and a limit
+ * under 100 (the defaults, 20/s and 40) stays exact.
  * </ul>
  *
  * <p>A row is written with {@code expires_at}: the moment its bucket will have been full again for
@@ -59,6 +63,8 @@ public class RateLimitBuckets {
     static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(1);
     /** With unsynchronized tokens: the longest a replica decides from its copy before it writes to the row. */
     static final Duration MAX_UNSYNCHRONIZED_TIME = Duration.ofSeconds(1);
+    /** By default a replica may decide alone for 1 / this of a key's limit ({@link #unsynchronizedTokensFor}). */
+    static final long UNSYNCHRONIZED_SHARE_DIVISOR = 100;
     private static final int DELETE_BATCH = 1_000;
 
     private final PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
@@ -71,10 +77,27 @@ public class RateLimitBuckets {
      */
     @Inject
     public RateLimitBuckets(DataSource dataSource, TimeMeter clock, GatewayConfig config) {
-        this(dataSource, clock, config.rateLimit().maxUnsynchronizedTokens());
+        this(dataSource, clock, config.rateLimit());
     }
 
-    /** Exact buckets: every token is taken in the database. */
+    /** Buckets for this limit: its {@code max-unsynchronized-tokens} when set, else the share that follows from it. */
+    public RateLimitBuckets(DataSource dataSource, TimeMeter clock, GatewayConfig.RateLimit limit) {
+        this(dataSource, clock, limit.maxUnsynchronizedTokens().orElseGet(
+                () -> unsynchronizedTokensFor(limit.requestsPerSecond(), limit.burst())));
+    }
+
+    /**
+     * The default {@code max-unsynchronized-tokens} for a limit: 1 % of the smaller of rate and
+     * burst, rounded down. The database then carries a key's decisions at about 100 transactions
+     * per second per replica (plus one a second, {@link #MAX_UNSYNCHRONIZED_TIME}) rather than one per
+     * request, while N replicas can let through at most N % of the burst, and N % of a second's
+     * rate, more than the limit. Limits under 100 get 0: exact, as every token is then worth a round trip.
+     */
+    public static long unsynchronizedTokensFor(long requestsPerSecond, long burst) {
+        return Math.max(0, Math.min(requestsPerSecond, burst)) / UNSYNCHRONIZED_SHARE_DIVISOR;
+    }
+
+    /** Exact buckets (k = 0): every token is taken in the database. */
     public RateLimitBuckets(DataSource dataSource, TimeMeter clock) {
         this(dataSource, clock, 0);
     }
