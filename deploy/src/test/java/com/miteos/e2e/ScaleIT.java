@@ -56,6 +56,7 @@ class ScaleIT {
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(30);
     /** After a SIGKILL: the session timeout (6 s locally), the move and the catch-up of the partitions. */
     private static final Duration CRASH_WINDOW = Duration.ofSeconds(15);
+    private static final Duration SLOW_PAUSE = Duration.ofSeconds(1);
     private static final Path SUMMARY_FILE = Path.of("target", "scale-test", "summary.txt");
 
     private final List<String> report = new ArrayList<>();
@@ -240,6 +241,7 @@ class ScaleIT {
                 + ScaleVerdict.percentile(prober.resumeLatenciesMs(), 50) + " resume_latency_p99_ms="
                 + ScaleVerdict.percentile(prober.resumeLatenciesMs(), 99));
         lines.add(pausesByCause(prober, chaos));
+        lines.add(slowPauses(prober, chaos));
         lines.add("scale test: observer: rounds=" + observer.rounds() + " failed_reads=" + observer.failedReads());
         lines.addAll(verdict.diagnostics());
         lines.forEach(System.out::println);
@@ -261,15 +263,33 @@ class ScaleIT {
     private static String pausesByCause(PauseProber prober, ScaleChaos chaos) {
         List<PauseProber.Sample> samples = prober.pauseSamples();
         Instant kill = chaos.killedAt().orElse(null);
-        List<Long> crash = samples.stream().filter(s -> kill != null && s.overlaps(kill, kill.plus(CRASH_WINDOW)))
-                .map(PauseProber.Sample::millis).sorted().toList();
-        List<Long> rest = samples.stream().filter(s -> kill == null || !s.overlaps(kill, kill.plus(CRASH_WINDOW)))
-                .map(PauseProber.Sample::millis).sorted().toList();
+        List<PauseProber.Sample> crash = samples.stream()
+                .filter(s -> kill != null && s.overlaps(kill, kill.plus(CRASH_WINDOW))).toList();
+        List<PauseProber.Sample> rest = samples.stream()
+                .filter(s -> kill == null || !s.overlaps(kill, kill.plus(CRASH_WINDOW))).toList();
         return "scale test: pause latency apart from the kill -9 (waiting at some moment of its first "
-                + CRASH_WINDOW.toSeconds() + " s): n=" + rest.size() + " p50_ms=" + ScaleVerdict.percentile(rest, 50)
-                + " p99_ms=" + ScaleVerdict.percentile(rest, 99) + " max_ms=" + (rest.isEmpty() ? 0 : rest.get(rest.size() - 1))
-                + "; during it: n=" + crash.size() + " p50_ms=" + ScaleVerdict.percentile(crash, 50) + " max_ms="
-                + (crash.isEmpty() ? 0 : crash.get(crash.size() - 1));
+                + CRASH_WINDOW.toSeconds() + " s): " + latencies(rest, PauseProber.Sample::millis)
+                + "; during it: " + latencies(crash, PauseProber.Sample::millis)
+                + "; applied by the owner (its paused snapshot's updated_at) apart from the kill -9: "
+                + latencies(rest, PauseProber.Sample::appliedMillis)
+                + "; during it: " + latencies(crash, PauseProber.Sample::appliedMillis);
+    }
+
+    private static String latencies(List<PauseProber.Sample> samples,
+            java.util.function.ToLongFunction<PauseProber.Sample> millis) {
+        List<Long> sorted = samples.stream().map(millis::applyAsLong).sorted().toList();
+        return "n=" + sorted.size() + " p50_ms=" + ScaleVerdict.percentile(sorted, 50) + " p99_ms="
+                + ScaleVerdict.percentile(sorted, 99) + " max_ms=" + (sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1));
+    }
+
+    /** The pauses that took over a second, by when they were answered (counted as the chaos steps are). */
+    private static String slowPauses(PauseProber prober, ScaleChaos chaos) {
+        String slow = prober.pauseSamples().stream().filter(s -> s.millis() > SLOW_PAUSE.toMillis())
+                .sorted(java.util.Comparator.comparing(PauseProber.Sample::answered))
+                .map(s -> "+" + Duration.between(chaos.startedAt(), s.answered()).toSeconds() + "s " + s.taskId()
+                        + " " + s.millis() + "ms (applied " + s.appliedMillis() + "ms)")
+                .collect(java.util.stream.Collectors.joining(", "));
+        return "scale test: pauses over " + SLOW_PAUSE.toMillis() + " ms: " + (slow.isEmpty() ? "none" : slow);
     }
 
     private void progress(String phase, Instant start, LoadGenerator load, StatusObserver observer, int tasks) {

@@ -137,8 +137,9 @@ public final class PauseProber {
             }
             return;
         }
-        pauseLatenciesMs.add(Duration.between(answered, Instant.now()).toMillis());
-        pauseSamples.add(new Sample(answered, Instant.now()));
+        Instant seen = Instant.now();
+        pauseLatenciesMs.add(Duration.between(answered, seen).toMillis());
+        pauseSamples.add(new Sample(taskId, answered, appliedAt(task, seen), seen));
         Thread.sleep(holdMs);
         JsonNode now = userPauseOrNot(taskId);
         if (now == null || !"paused_by_user".equals(now.path("status_detail").path("reason").asText())
@@ -253,11 +254,31 @@ public final class PauseProber {
         }
     }
 
-    /** A measured pause: from the answer to the POST until {@code paused} was seen. */
-    public record Sample(Instant answered, Instant seen) {
+    /**
+     * When the owner applied the pause: the {@code updated_at} of the paused snapshot it published
+     * (the orchestrator's clock, on this machine the test's), or when it was seen if it carries none.
+     */
+    private static Instant appliedAt(JsonNode task, Instant seen) {
+        try {
+            return task.hasNonNull("updated_at") ? Instant.parse(task.get("updated_at").asText()) : seen;
+        } catch (java.time.format.DateTimeParseException e) {
+            return seen;
+        }
+    }
+
+    /**
+     * A measured pause: from the answer to the POST until the owner applied it (its paused
+     * snapshot's {@code updated_at}) and until {@code paused} was seen through the API.
+     */
+    public record Sample(String taskId, Instant answered, Instant applied, Instant seen) {
 
         public long millis() {
             return Duration.between(answered, seen).toMillis();
+        }
+
+        /** Command answered → applied by the owner; 0 when the owner was quicker than the answer. */
+        public long appliedMillis() {
+            return Math.max(0, Duration.between(answered, applied).toMillis());
         }
 
         /** Whether the pause was waiting at some moment of [from, to]. */

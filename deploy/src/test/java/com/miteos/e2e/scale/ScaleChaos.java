@@ -98,6 +98,11 @@ public final class ScaleChaos {
         }
     }
 
+    /** When the chaos began: its steps' {@code at} are counted from here. */
+    public Instant startedAt() {
+        return start;
+    }
+
     /** When the SIGKILL step began, if it ran. */
     public java.util.Optional<Instant> killedAt() {
         return steps().stream().filter(step -> step.command().startsWith("kill "))
