@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 #
 # bench/downloads.sh - P5 of issue 12: a 1 GiB deliverable downloaded through the gateway
-# (GET /v1/tasks/{id}/deliverables/{file_id}/download: gateway -> deliverable-service -> S3)
+# (GET /v1/tasks/{id}/deliverables/{file_id}/download: the gateway locates the file through
+# deliverable-service and reads it from S3 itself; before issue 12's P5 change, deliverable-service
+# piped the bytes to the gateway)
 # against a direct S3 GET of the same object, in the same run; the gateway's RSS; Range answers.
 #
 #   bench/downloads.sh

@@ -21,6 +21,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,8 +38,9 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
 /**
- * Projects deliverable events and serves them back: listing with signed URLs, and streaming
- * downloads from the object storage that the local stack runs (S3Proxy, see deploy/).
+ * Projects deliverable events and serves them back: listing with signed URLs, locating a file for
+ * the gateway's download (a presigned read of the object storage that the local stack runs,
+ * S3Proxy, see deploy/), and streaming its content (the previous gateway's path).
  */
 @QuarkusTest
 class DeliverableApiTest {
@@ -148,6 +153,46 @@ class DeliverableApiTest {
                 .then().statusCode(200).header("Content-Length", "20");
         // Someone else's file is not found, range or not.
         owner(Mode.LIVE).header("Range", "bytes=2-5").get(path, task, fileId).then().statusCode(404);
+    }
+
+    @Test
+    void aFileIsLocatedForItsOwnerOnlyWithAShortPresignedInternalRead() throws Exception {
+        byte[] bytes = "0123456789abcdefghij".getBytes(StandardCharsets.US_ASCII);
+        String fileId = stored(deliverable("digits ä.txt", "text/plain", bytes.length), bytes);
+        String path = "/internal/tasks/{task}/deliverables/{file}/location";
+
+        String readUrl = owner(Mode.TEST).get(path, task, fileId)
+                .then().statusCode(200)
+                .body("id", equalTo(fileId))
+                .body("name", equalTo("digits ä.txt"))
+                .body("type", equalTo("text/plain"))
+                .body("size_bytes", equalTo(bytes.length))
+                .body("content_disposition", equalTo(
+                        "attachment; filename=\"digits _.txt\"; filename*=UTF-8''digits%20%C3%A4.txt"))
+                .extract().path("read_url");
+        assertThat(readUrl).as("the internal endpoint, a minute")
+                .startsWith(storage.endpoint() + "/" + storage.bucket() + "/")
+                .contains("X-Amz-Expires=60")
+                .contains("X-Amz-Signature=");
+        // The read works without credentials, whole or for a range (the Range header is not signed).
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<byte[]> whole = http.send(HttpRequest.newBuilder(URI.create(readUrl)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(whole.body()).isEqualTo(bytes);
+        HttpResponse<String> part = http.send(HttpRequest.newBuilder(URI.create(readUrl)).header("Range", "bytes=2-5")
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(part.statusCode()).isEqualTo(206);
+        assertThat(part.body()).isEqualTo("2345");
+
+        // Nobody else's: the owner's other mode, another account, the file under another task.
+        owner(Mode.LIVE).get(path, task, fileId).then().statusCode(404);
+        given().header(InternalHeaders.ACCOUNT_ID, Ids.newId(IdPrefix.ACCOUNT))
+                .header(InternalHeaders.MODE, Mode.TEST.value())
+                .get(path, task, fileId).then().statusCode(404);
+        owner(Mode.TEST).get(path, Ids.newId(IdPrefix.TASK), fileId).then().statusCode(404);
+        owner(Mode.TEST).get(path, task, Ids.newId(IdPrefix.DELIVERABLE)).then().statusCode(404);
+        given().get(path, task, fileId).then().statusCode(400);
     }
 
     private void assertRange(String fileId, String range, String contentRange, String expected) {

@@ -1,10 +1,10 @@
 package com.miteos.deliverables.rest;
 
 import com.miteos.deliverables.repository.StoredDeliverable;
-import com.miteos.deliverables.service.ByteRange;
 import com.miteos.deliverables.service.ContentDisposition;
 import com.miteos.deliverables.service.DeliverableService;
 import com.miteos.deliverables.storage.DeliverableStorage;
+import com.miteos.model.http.ByteRange;
 import com.miteos.model.task.Mode;
 import com.miteos.model.view.InternalHeaders;
 import io.quarkus.logging.Log;
@@ -30,6 +30,11 @@ import jakarta.enterprise.event.Observes;
  *
  * <p>A plain Vert.x route rather than a REST resource: a blocking copy through the REST layer
  * (MinIO SDK stream, worker thread, event loop) cost about three times the CPU per byte.
+ *
+ * <p>The gateway no longer calls it: it asks for the file's {@code location} and reads S3 itself,
+ * one JVM hop less ({@link InternalDeliverableResource#locate}). The route stays for one release, so
+ * that gateways of the previous release keep downloading during a rolling upgrade (deliverable-service
+ * first); remove it with the release after.
  */
 @ApplicationScoped
 public class DeliverableContentRoute {

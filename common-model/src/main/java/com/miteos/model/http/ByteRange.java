@@ -1,4 +1,4 @@
-package com.miteos.deliverables.service;
+package com.miteos.model.http;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package com.miteos.deliverables.service;
+package com.miteos.model.http;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
