@@ -23,12 +23,14 @@
 # Caps lifted for it (environment of the orchestrator it restarts): MITEOS_LLM_MAX_CONNECTIONS
 # (256 by default: at most that many model calls in flight, the rest queue) = 2 x agents,
 # MITEOS_MAX_RUNNING_TASKS=0 (no per-instance cap), MITEOS_AGENT_MAX_STEPS >= the steps, and the
-# heap -Xmx1g (MITEOS_SERVICE_JAVA_OPTS: the target is the cap); the gateway's active-task cap
+# heap -Xmx1g (MITEOS_SERVICE_JAVA_OPTS: the target is the cap) with the JVM's own collector (G1 on
+# 2 CPUs or more: MITEOS_SERVICE_FOOTPRINT_OPTS empty, the small-footprint serial collector of
+# deploy/jvm.sh is not measured under this load; CONCURRENCY_FOOTPRINT_OPTS sets it); the gateway's active-task cap
 # (MITEOS_MAX_ACTIVE_TASKS) and rate limit are lifted by bench_stack (reliability/lib.sh) when
 # it starts the stack. The orchestrator goes back to the stack's own settings at the end.
 #
 # Settings: CONCURRENCY_RUNS, CONCURRENCY_MAX_AGENTS (10), CONCURRENCY_AGENT_STEPS (1),
-# CONCURRENCY_HEAP (1g), CONCURRENCY_SUBMITTERS (16 parallel POSTs), CONCURRENCY_TIMEOUT (900 s per
+# CONCURRENCY_HEAP (1g), CONCURRENCY_FOOTPRINT_OPTS (empty: the JVM's collector), CONCURRENCY_SUBMITTERS (16 parallel POSTs), CONCURRENCY_TIMEOUT (900 s per
 # run), CONCURRENCY_STUB_PORT (gateway port + 40), CONCURRENCY_EVIDENCE (dir for histograms and
 # dumps; default a temporary one), CONCURRENCY_JFR=DIR (record the orchestrator, profile settings).
 
@@ -90,7 +92,7 @@ orchestrator_on_stub() {
   (
     export MITEOS_LLM_BASE_URL="$stub/v1" MITEOS_LLM_MODEL=stub MITEOS_LLM_MAX_CONNECTIONS=$((2 * $1))
     export MITEOS_MAX_RUNNING_TASKS=0 MITEOS_AGENT_MAX_STEPS=$((steps > 12 ? steps : 12))
-    export MITEOS_SERVICE_JAVA_OPTS="$opts"
+    export MITEOS_SERVICE_JAVA_OPTS="$opts" MITEOS_SERVICE_FOOTPRINT_OPTS="${CONCURRENCY_FOOTPRINT_OPTS:-}"
     restart_component agent-orchestrator
   ) >/dev/null
 }
