@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -37,8 +38,10 @@ public class DeliverableObjectStream {
         // the pipe writes (and flushes) each piece to the client separately. At the default 8 KiB a
         // 1 GiB download took 131,072 socket writes; at 64 KiB, 16,384 (see bench/downloads.sh).
         // maxPoolSize: concurrent downloads each hold a connection to S3 (the default is 5).
+        // TracingPolicy.IGNORE: a client span would record the presigned URL, signature included; the
+        // download's own span (DownloadTrace) already covers the read.
         this.s3 = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2_000).setIdleTimeout(60)
-                .setMaxPoolSize(64).setMaxChunkSize(CHUNK_BYTES));
+                .setMaxPoolSize(64).setMaxChunkSize(CHUNK_BYTES).setTracingPolicy(TracingPolicy.IGNORE));
     }
 
     /** Answers the request for {@code file}: 200, 206, or a problem (416, 404, 503). */
