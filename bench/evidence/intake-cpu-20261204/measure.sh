@@ -36,11 +36,15 @@ WRK_METHOD=POST WRK_BODY_FILE="$BENCH_TMP/body.json" wrk -t2 -c16 -d"${BENCH_WAR
 sleep 5
 # idle CPU over the same length as the POST run
 i0=($(snap)); sleep "$BENCH_SECONDS"; i1=($(snap))
-token=$(new_sandbox_token "cpu2-$label"); auth="Authorization: Bearer $token"
+token=$(new_sandbox_token "cpu2-$label"); auth="Authorization: Bearer $token"; echo "$token" > "$out/token"
 before=$(psqlq "SELECT count(*) FROM task_submissions")
 c0=($(snap)); t0=$(date +%s.%N)
 if [[ ${JFR:-0} == 1 ]]; then jcmd "$(pid api-gateway)" JFR.start name=m settings=profile filename="$PWD/$out/post.jfr" >/dev/null; fi
+if [[ -n ${FIXED_RATE:-} ]]; then  # open model at a fixed rate: the same work per second for A and B
+wrkout=$(BENCH_WARMUP=0 open_load "$BASE/v1/tasks" POST "$FIXED_RATE" "$auth" 2>/dev/null)
+else
 wrkout=$(WRK_METHOD=POST WRK_BODY_FILE="$BENCH_TMP/body.json" wrk -t2 -c16 -d"${BENCH_SECONDS}s" --latency --timeout 10s -s "$BENCH_TMP/wrk.lua" -H "$auth" "$BASE/v1/tasks" 2>&1)
+fi
 if [[ ${JFR:-0} == 1 ]]; then jcmd "$(pid api-gateway)" JFR.stop name=m >/dev/null; fi
 t1=$(date +%s.%N)
 # wait for the read model and the stamps to catch up (counted in), at most 60 s
@@ -50,7 +54,7 @@ for i in $(seq 1 120); do
 done
 c1=($(snap)); t2=$(date +%s.%N)
 n=$(( $(psqlq "SELECT count(*) FROM task_submissions") - before ))
-echo "$wrkout" | sed -n '/Latency Distribution/,$p'
+echo "$wrkout" | sed -n '/Latency Distribution/,$p;/^rate=/p'
 echo "POSTs stored: $n in $(awk -v a=$t0 -v b=$t1 'BEGIN{printf "%.1f", b-a}') s (caught up $(awk -v a=$t1 -v b=$t2 'BEGIN{printf "%.1f", b-a}') s later, left $left); load after: $(cat /proc/loadavg)"
 names=(gateway task-service postgresql kafka)
 for k in 0 1 2 3; do
@@ -59,6 +63,7 @@ for k in 0 1 2 3; do
 done
 } 2>&1 | tee "$out/cpu.txt"
 if [[ ${RATES:-1} == 1 ]]; then
+token=$(<"$out/token")
 {
 read -r bare_rps bp50 bp99 _ _ < <(wrk_max "$BASE/bench/bare" POST 2>>"$out/raw.txt")
 read -r post_rps pp50 pp99 bad err < <(wrk_max "$BASE/v1/tasks" POST "Authorization: Bearer $token" 2>>"$out/raw.txt")
