@@ -184,6 +184,17 @@ public class SubmissionOutbox {
                 .replaceWithVoid();
     }
 
+    /**
+     * Records that the broker acknowledged these submissions' {@code task.created}, in one statement
+     * (the stamps of the records acknowledged together, {@code SubmissionDelivery}).
+     */
+    public Uni<Void> markPublished(List<String> taskIds) {
+        return pool.preparedQuery("UPDATE task_submissions SET published_at = now() WHERE task_id = ANY($1)"
+                        + " AND published_at IS NULL")
+                .execute(Tuple.of(taskIds.toArray(String[]::new)))
+                .replaceWithVoid();
+    }
+
     public Uni<Boolean> isPublished(String taskId) {
         return pool.preparedQuery("SELECT published_at IS NOT NULL AS published FROM task_submissions"
                         + " WHERE task_id = $1")

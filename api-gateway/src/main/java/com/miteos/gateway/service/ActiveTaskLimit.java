@@ -27,7 +27,7 @@ import java.util.Map;
  * replica's admissions for that account and mode happen one after the other, and each is stored
  * before the lock is released, so the next one counts it. The submissions of one account and mode
  * that arrive at this replica while one of its admissions is under way wait and are admitted
- * together, in one transaction ({@link AdmissionBatches}, at most {@code admission-batch-size}):
+ * together, in one transaction ({@link GroupCommit}, at most {@code admission-batch-size}):
  * they are decided one after the other as if they had come alone ({@link #decide}), so a batch
  * stores at most the room there is.</li>
  * <li>The read model's own count of unfinished tasks is asked first, inside the transaction but
@@ -59,7 +59,7 @@ public class ActiveTaskLimit {
     private final TaskServiceApi tasks;
     private final SubmissionOutbox outbox;
     private final int maxActive;
-    private final AdmissionBatches<Outcome> batches;
+    private final GroupCommit<TaskSubmission, Outcome> batches;
 
     @Inject
     public ActiveTaskLimit(@RestClient TaskServiceApi tasks, SubmissionOutbox outbox, GatewayConfig config) {
@@ -70,7 +70,7 @@ public class ActiveTaskLimit {
         this.tasks = tasks;
         this.outbox = outbox;
         this.maxActive = maxActive;
-        this.batches = new AdmissionBatches<>(this::admitTogether, maxBatch);
+        this.batches = new GroupCommit<>(this::admitTogether, maxBatch);
     }
 
     /**

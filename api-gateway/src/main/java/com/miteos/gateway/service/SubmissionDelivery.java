@@ -13,6 +13,8 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
@@ -27,13 +29,22 @@ import java.util.function.Supplier;
  * so every delivery of one task publishes the same event, and consumers deduplicate a repeat.
  * Deliveries of one task on this instance share the one in flight (concurrent retries, the relay),
  * and a delivery that finds the submission published by now publishes nothing.
+ *
+ * <p>The stamps are group-committed ({@link GroupCommit}): the submissions the broker acknowledged
+ * while a stamp was being written are stamped together in the next {@code UPDATE}, at most
+ * {@link #STAMP_BATCH}, rather than one statement per task.
  */
 @ApplicationScoped
 public class SubmissionDelivery {
 
+    /** The most submissions one {@code UPDATE} stamps published. */
+    static final int STAMP_BATCH = 500;
+    private static final String STAMPS = "published_at";
+
     private final SubmissionOutbox outbox;
     private final TaskCommandPublisher publisher;
     private final ConcurrentMap<String, Uni<Void>> inFlight = new ConcurrentHashMap<>();
+    private final GroupCommit<String, Void> stamps = new GroupCommit<>(this::stampAll, STAMP_BATCH);
 
     public SubmissionDelivery(SubmissionOutbox outbox, TaskCommandPublisher publisher) {
         this.outbox = outbox;
@@ -62,12 +73,19 @@ public class SubmissionDelivery {
                 : publisher.taskCreated(event(s), s.traceparent()).call(() -> markPublished(s)));
     }
 
-    /** The broker has the record: a stamp that fails only means the relay will publish it once more. */
+    /** The broker has the record: stamped with the others acknowledged meanwhile, in one statement. */
     private Uni<Void> markPublished(TaskSubmission s) {
-        return outbox.markPublished(s.taskId())
-                .onFailure().invoke(e -> Log.warnf("task %s: published but not marked published: %s", s.taskId(),
-                        e.toString()))
-                .onFailure().recoverWithNull();
+        return stamps.admit(STAMPS, s.taskId());
+    }
+
+    /** One stamp for many: one that fails only means the relay will publish them once more. */
+    private Uni<List<Void>> stampAll(List<String> taskIds) {
+        List<Void> done = Collections.nCopies(taskIds.size(), null);
+        return outbox.markPublished(taskIds)
+                .onFailure().invoke(e -> Log.warnf("%d task(s) published but not marked published (%s, ...): %s",
+                        taskIds.size(), taskIds.get(0), e.toString()))
+                .onFailure().recoverWithNull()
+                .replaceWith(done);
     }
 
     /** The submission's {@code task.created}, the same at every delivery. */

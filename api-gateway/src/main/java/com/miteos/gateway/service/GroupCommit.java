@@ -1,6 +1,5 @@
 package com.miteos.gateway.service;
 
-import com.miteos.gateway.repository.TaskSubmission;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
@@ -14,42 +13,44 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
 
 /**
- * Group commit for the admissions of one account and mode on this replica: at most one batch of
- * them is in the database at a time, and the submissions that arrive meanwhile wait and go
- * together in the next one, up to {@code maxBatch}. One transaction, one lock and one commit then
- * admit many submissions: a busy account is no longer held to one admission per lock hold (each a
- * few round trips and a commit under the account's lock), while a lone submission goes at once,
- * as before. Batches of one group never overlap here; replicas still take turns under the
- * database lock ({@link com.miteos.gateway.repository.SubmissionOutbox#insertIfRoom}).
+ * Group commit: at most one batch of a group's items is in the database at a time, and the items
+ * that arrive meanwhile wait and go together in the next one, up to {@code maxBatch}. One
+ * statement or transaction then serves many items, while a lone item goes at once. Used for the
+ * admissions of one account and mode ({@link ActiveTaskLimit}: one transaction, one lock and one
+ * commit admit many submissions; replicas still take turns under the database lock,
+ * {@link com.miteos.gateway.repository.SubmissionOutbox#insertIfRoom}) and for the
+ * {@code published_at} stamps ({@link SubmissionDelivery}: one {@code UPDATE} for many). Batches of
+ * one group never overlap on this replica.
  *
- * <p>Each submission's outcome is delivered on the Vert.x context it was submitted from (its
- * request's), since the batch runs on whichever context started it.
+ * <p>Each item's outcome is delivered on the Vert.x context it was submitted from (its request's),
+ * since the batch runs on whichever context started it.
  *
- * @param <R> one submission's outcome
+ * @param <T> an item
+ * @param <R> one item's outcome
  */
-final class AdmissionBatches<R> {
+final class GroupCommit<T, R> {
 
-    private final Function<List<TaskSubmission>, Uni<List<R>>> admitBatch;
+    private final Function<List<T>, Uni<List<R>>> admitBatch;
     private final int maxBatch;
     private final ConcurrentMap<String, Group> groups = new ConcurrentHashMap<>();
 
     /**
-     * @param admitBatch admits a batch (all of one group) and answers one outcome per submission, in
-     *                   the batch's order
+     * @param admitBatch commits a batch (all of one group) and answers one outcome per item, in the
+     *                   batch's order
      */
-    AdmissionBatches(Function<List<TaskSubmission>, Uni<List<R>>> admitBatch, int maxBatch) {
+    GroupCommit(Function<List<T>, Uni<List<R>>> admitBatch, int maxBatch) {
         if (maxBatch < 1) {
-            throw new IllegalArgumentException("the admission batch size must be at least 1, not " + maxBatch);
+            throw new IllegalArgumentException("the batch size must be at least 1, not " + maxBatch);
         }
         this.admitBatch = admitBatch;
         this.maxBatch = maxBatch;
     }
 
-    /** The submission's outcome, once the batch it went in is committed (or has failed). */
-    Uni<R> admit(String group, TaskSubmission submission) {
+    /** The item's outcome, once the batch it went in is committed (or has failed). */
+    Uni<R> admit(String group, T item) {
         return Uni.createFrom().emitter(emitter -> {
-            Waiting<R> waiting = new Waiting<>(submission, Vertx.currentContext(), emitter);
-            List<Waiting<R>> batch = new ArrayList<>();
+            Waiting<T, R> waiting = new Waiting<>(item, Vertx.currentContext(), emitter);
+            List<Waiting<T, R>> batch = new ArrayList<>();
             groups.compute(group, (key, existing) -> {
                 Group g = existing != null ? existing : new Group();
                 g.waiting.add(waiting);
@@ -65,8 +66,8 @@ final class AdmissionBatches<R> {
         });
     }
 
-    private void run(String group, List<Waiting<R>> batch) {
-        Uni.createFrom().deferred(() -> admitBatch.apply(batch.stream().map(Waiting::submission).toList()))
+    private void run(String group, List<Waiting<T, R>> batch) {
+        Uni.createFrom().deferred(() -> admitBatch.apply(batch.stream().map(Waiting::item).toList()))
                 .subscribe().with(outcomes -> {
                     next(group);
                     for (int i = 0; i < batch.size(); i++) {
@@ -80,7 +81,7 @@ final class AdmissionBatches<R> {
 
     /** Starts the group's next batch with what waited meanwhile, or forgets the group if nothing did. */
     private void next(String group) {
-        List<Waiting<R>> batch = new ArrayList<>();
+        List<Waiting<T, R>> batch = new ArrayList<>();
         groups.compute(group, (key, g) -> {
             if (g.waiting.isEmpty()) {
                 return null;
@@ -95,18 +96,18 @@ final class AdmissionBatches<R> {
 
     /** One group's state; only touched inside {@code groups.compute}, which serializes it. */
     private final class Group {
-        final ArrayDeque<Waiting<R>> waiting = new ArrayDeque<>();
+        final ArrayDeque<Waiting<T, R>> waiting = new ArrayDeque<>();
         /** Whether a batch of the group is in the database. */
         boolean busy;
 
-        void take(List<Waiting<R>> batch, int max) {
+        void take(List<Waiting<T, R>> batch, int max) {
             while (batch.size() < max && !waiting.isEmpty()) {
                 batch.add(waiting.poll());
             }
         }
     }
 
-    private record Waiting<R>(TaskSubmission submission, Context context, UniEmitter<? super R> emitter) {
+    private record Waiting<T, R>(T item, Context context, UniEmitter<? super R> emitter) {
 
         void complete(R outcome) {
             onContext(() -> emitter.complete(outcome));
