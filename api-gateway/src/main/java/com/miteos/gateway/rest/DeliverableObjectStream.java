@@ -67,6 +67,8 @@ public class DeliverableObjectStream {
 
     private void relay(RoutingContext ctx, HttpClientResponse upstream, DeliverableLocation file, ByteRange answer,
             String taskId) {
+        // Resetting the S3 read (refused answer, client gone) fails the response stream: expected, not an error.
+        upstream.exceptionHandler(e -> Log.debugf("task %s: S3 read of %s ended: %s", taskId, file.id(), e.toString()));
         int expected = answer.partial() ? 206 : 200;
         String length = upstream.getHeader("Content-Length");
         if (upstream.statusCode() != expected || (length != null && !length.equals(String.valueOf(answer.length())))) {
