@@ -11,6 +11,7 @@ import com.miteos.e2e.scale.PauseProber;
 import com.miteos.e2e.scale.ScaleChaos;
 import com.miteos.e2e.scale.ScaleSettings;
 import com.miteos.e2e.scale.ScaleVerdict;
+import com.miteos.e2e.scale.WarmUpRound;
 import com.miteos.model.task.TaskStatus;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +35,8 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
  * {@code ./miteos up --scale agent-orchestrator=N,api-gateway=G} started.
  *
  * <ol>
+ *   <li><b>Warm-up.</b> A {@link WarmUpRound} of {@code scale.warm-up} tasks, until they all ended:
+ *       the measured round starts on warm JVMs. Reported apart, out of the verdict.</li>
  *   <li><b>Load.</b> {@code scale.tasks} sandbox tasks ({@link ScaleSettings#shapes}: 1–3 agents,
  *       step delays, three autonomy levels) over {@code scale.window}, round-robin over the gateways.</li>
  *   <li><b>Humans.</b> An {@link ApprovalResponder} answers every approval the observer sees; a
@@ -57,6 +60,7 @@ class ScaleIT {
     /** After a SIGKILL: the session timeout (6 s locally), the move and the catch-up of the partitions. */
     private static final Duration CRASH_WINDOW = Duration.ofSeconds(15);
     private static final Duration SLOW_PAUSE = Duration.ofSeconds(1);
+    private static final Duration WARM_UP_PATIENCE = Duration.ofMinutes(5);
     private static final Path SUMMARY_FILE = Path.of("target", "scale-test", "summary.txt");
 
     private final List<String> report = new ArrayList<>();
@@ -86,6 +90,7 @@ class ScaleIT {
         ScaleChaos chaos = new ScaleChaos(new Launcher(settings.repositoryRoot()), settings.orchestrators(),
                 settings.window());
         try {
+            warmUp(settings, submitters, approvers, pausers, watcher, runId);
             Instant start = Instant.now();
             observer.start();
             load.start();
@@ -133,6 +138,19 @@ class ScaleIT {
             observer.stop();
             approver.stop();
         }
+    }
+
+    private void warmUp(ScaleSettings settings, List<CrashApi> submitters, List<CrashApi> approvers,
+            List<CrashApi> pausers, CrashApi watcher, String runId) throws InterruptedException {
+        if (settings.warmUpTasks() == 0) {
+            log("scale test: warm-up: none (scale.warm-up=0): the measured round starts on cold JVMs");
+            return;
+        }
+        WarmUpRound.Outcome warm = new WarmUpRound(submitters, approvers, pausers, watcher, settings)
+                .run(settings.shapes(SeedTaskIT.SEED_PROMPT), runId, WARM_UP_PATIENCE);
+        log("scale test: warm-up: " + warm.describe());
+        assertThat(warm.complete()).as("every warm-up task ends and none of its commands is lost: " + warm.describe())
+                .isTrue();
     }
 
     /** The stack must run the orchestrators and gateways the settings name, under ./miteos. */
