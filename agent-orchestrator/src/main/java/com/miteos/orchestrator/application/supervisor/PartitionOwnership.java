@@ -201,6 +201,14 @@ public class PartitionOwnership {
     }
 
     /**
+     * The process begins to stop: from now on commands for tasks not running here are left
+     * unacknowledged, and no partition Kafka still assigns is acquired ({@link #stopping()}).
+     */
+    void stopTakingCommands() {
+        stopping = true;
+    }
+
+    /**
      * The process stops (its runs are suspended and journaled already): releases every partition
      * while the database is still there, so that the next owners count no resume. Commands that
      * still come for them are left unacknowledged ({@link #stopping()}).

@@ -28,17 +28,26 @@ public class ShutdownDrain {
     private final DurableJournal journal;
     private final EventOutbox outbox;
     private final InstanceRegistry instances;
+    private final PartitionOwnership ownership;
 
     public ShutdownDrain(RunningTasks running, DurableJournal journal, EventOutbox outbox,
-            InstanceRegistry instances) {
+            InstanceRegistry instances, PartitionOwnership ownership) {
         this.running = running;
         this.journal = journal;
         this.outbox = outbox;
         this.instances = instances;
+        this.ownership = ownership;
     }
 
-    /** Suspends the runs, flushes journal and outbox, leaves the registry; answers how many runs it suspended. */
+    /**
+     * Suspends the runs, flushes journal and outbox, leaves the registry; answers how many runs it
+     * suspended. From its first step on, a command for a task not running here is left
+     * unacknowledged ({@link PartitionOwnership#stopping()}): a suspended run leaves this instance
+     * while Kafka still hands it the commands of its partition, and one acknowledged then would
+     * never reach the task's next owner.
+     */
     int drain() {
+        ownership.stopTakingCommands();
         int suspended = 0;
         for (TaskRun run : running.runs()) {
             run.suspend();

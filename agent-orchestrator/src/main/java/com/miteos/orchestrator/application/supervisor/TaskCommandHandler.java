@@ -56,6 +56,10 @@ public class TaskCommandHandler {
      */
     public Uni<Void> start(EventEnvelope<TaskCreated> created, Integer partition, String traceparent) {
         String taskId = created.taskId();
+        if (ownership.stopping()) {
+            // The drain has taken its snapshot of the runs: a run started now would not be suspended.
+            return Uni.createFrom().failure(new TaskMoving(taskId, "start"));
+        }
         if (!running.hold(taskId)) {
             return Uni.createFrom().voidItem();
         }

@@ -1,5 +1,6 @@
 package com.miteos.orchestrator.application.supervisor;
 
+import com.miteos.orchestrator.config.OrchestratorConfig;
 import com.miteos.orchestrator.port.journal.DurableJournal;
 import com.miteos.orchestrator.port.journal.EventOutbox;
 import com.miteos.orchestrator.port.journal.InstanceRegistry;
@@ -7,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -144,6 +146,17 @@ class ShutdownDrainTest {
                 return Uni.createFrom().item(List.of());
             }
         };
-        return new ShutdownDrain(new RunningTasks(journal, new SimpleMeterRegistry()), journal, outbox, instances);
+        RunningTasks running = new RunningTasks(journal, new SimpleMeterRegistry());
+        return new ShutdownDrain(running, journal, outbox, instances,
+                new PartitionOwnership(null, instances, running, null, journal, config()));
+    }
+
+    /** A configuration answering only what PartitionOwnership reads: the revoke drain timeout. */
+    private static OrchestratorConfig config() {
+        OrchestratorConfig.Recovery recovery = (OrchestratorConfig.Recovery) Proxy.newProxyInstance(
+                OrchestratorConfig.class.getClassLoader(), new Class<?>[] {OrchestratorConfig.Recovery.class},
+                (proxy, method, args) -> Duration.ofSeconds(1));
+        return (OrchestratorConfig) Proxy.newProxyInstance(OrchestratorConfig.class.getClassLoader(),
+                new Class<?>[] {OrchestratorConfig.class}, (proxy, method, args) -> recovery);
     }
 }
