@@ -12,8 +12,9 @@
 #                              runs, its time from launch to healthy (target <= 3 s) and its resident
 #                              memory after 10 s idle (target <= 200 MiB), as table rows (bench/lib.sh).
 #                              Also the CPU seconds the process had used when it became ready (user +
-#                              system, all its threads): unlike the ready time, it hardly moves with the
-#                              machine's load, so it is the figure to compare between runs and options.
+#                              system, all its threads): it moves less with the machine's load than the
+#                              ready time, but still rises with it (the JIT threads go on compiling while
+#                              the start waits for a core), so compare it between options run in turn.
 #                              STARTUP_RUNS=n (default 1) starts every service n times in turn and
 #                              reports the medians (RSS: after the last start).
 #                              Uses bench/run's stack, or starts one and stops it at the end.
