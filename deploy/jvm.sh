@@ -24,9 +24,11 @@ readonly DEFAULT_FOOTPRINT_OPTS="-Xms32m -XX:+UseSerialGC -XX:MinHeapFreeRatio=1
 # written by `./miteos down` (jcmd VM.cds dynamic_dump, a few seconds per service, once), from the
 # classes the running instance 1 of the service has loaded; never by `stop`, `restart`, `kill` or
 # `test`, so no graceful stop takes longer. Deleted and recorded again when the service's jar or
-# the JDK is newer than it. false (the default): no archive is used or written. Off by default:
-# on 2 busy cores (load 10-15) it gave no ready time measurably better than the footprint flags
-# alone, and the first `down` took 56 s longer for the four dumps (bench/RESULTS.md, 2026-12-04 13:20Z).
+# the JDK is newer than it. false (the default): no archive is used or written. The archive holds
+# the fast-jar's own classes too (about 12,000 of 16,000 come from it) and cuts the CPU a service
+# needs to become ready by about a fifth (api-gateway 9.9 -> 7.8 s); off by default all the same,
+# because the first `down` after a build pays for the dumps (56 s at load 15 for all four) and ready
+# time on 2 busy cores moves by more than it gains (bench/RESULTS.md, 2026-12-04 13:20Z and 15:17Z).
 : "${MITEOS_SERVICE_CDS:=false}"
 
 readonly CDS_DIR="$STATE_DIR/cds"
