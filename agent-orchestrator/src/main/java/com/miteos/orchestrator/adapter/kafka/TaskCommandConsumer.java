@@ -7,6 +7,7 @@ import com.miteos.model.event.TaskCancelRequested;
 import com.miteos.model.event.TaskCreated;
 import com.miteos.model.event.TaskPauseRequested;
 import com.miteos.model.event.TaskResumeRequested;
+import com.miteos.orchestrator.adapter.vertx.EventLoopRunContexts;
 import com.miteos.orchestrator.application.metrics.OrchestratorMetrics;
 import com.miteos.orchestrator.application.supervisor.TaskCommandHandler;
 import com.miteos.orchestrator.application.tracing.TraceParents;
@@ -15,6 +16,7 @@ import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.DatabaseException;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -26,9 +28,11 @@ import java.time.Duration;
  * Reads task commands ({@code task.created}, {@code task.cancel}, {@code task.control}). A record
  * is acknowledged (and its offset may be committed) only once the command is in the
  * orchestrator's database: an accepted task, a cancel, a pause of a task not seen yet. A run is
- * started, not awaited. A command waits until the tasks of its partition are claimed here
- * ({@link CommandPartitions}). A record that is not a well-formed event goes to the dead-letter
- * topic; a database that is down is waited for, the command is never dropped.
+ * launched, not awaited, and starts on an event loop other than this channel's, where every
+ * record of the channel is processed one after the other ({@link EventLoopRunContexts}). A
+ * command waits until the tasks of its partition are claimed here ({@link CommandPartitions}). A
+ * record that is not a well-formed event goes to the dead-letter topic; a database that is down
+ * is waited for, the command is never dropped.
  */
 public class TaskCommandConsumer {
 
@@ -41,15 +45,19 @@ public class TaskCommandConsumer {
     private final TaskCommandHandler commands;
     private final CommandCatchUp catchUp;
     private final OrchestratorMetrics metrics;
+    private final EventLoopRunContexts runContexts;
 
-    public TaskCommandConsumer(TaskCommandHandler commands, CommandCatchUp catchUp, OrchestratorMetrics metrics) {
+    public TaskCommandConsumer(TaskCommandHandler commands, CommandCatchUp catchUp, OrchestratorMetrics metrics,
+            EventLoopRunContexts runContexts) {
         this.commands = commands;
+        this.runContexts = runContexts;
         this.catchUp = catchUp;
         this.metrics = metrics;
     }
 
     @Incoming("task-commands")
     public Uni<Void> consume(Message<String> record) {
+        runContexts.keepForCommands(Vertx.currentContext());
         EventEnvelope<EventPayload> envelope;
         try {
             envelope = EventJson.fromJson(record.getPayload());

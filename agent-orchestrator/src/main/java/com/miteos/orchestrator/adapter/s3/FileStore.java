@@ -1,5 +1,6 @@
 package com.miteos.orchestrator.adapter.s3;
 
+import com.miteos.orchestrator.adapter.vertx.OffEventLoop;
 import com.miteos.orchestrator.config.OrchestratorConfig;
 import io.minio.BucketExistsArgs;
 import io.minio.CopyObjectArgs;
@@ -13,8 +14,6 @@ import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -178,26 +177,8 @@ public class FileStore {
         }
     }
 
-    /**
-     * Runs {@code call} on the pool and hands its outcome back on the caller's Vert.x context, where
-     * the task's logging context (MDC) and trace live: the pool's threads carry neither.
-     */
-    private <T> Uni<T> blocking(BlockingCall<T> call) {
-        return Uni.createFrom().deferred(() -> {
-            Context caller = Vertx.currentContext();
-            Uni<T> done = Uni.createFrom().<T>emitter(emitter -> {
-                try {
-                    emitter.complete(call.run());
-                } catch (Exception e) {
-                    emitter.fail(e);
-                }
-            }).runSubscriptionOn(calls);
-            return caller == null ? done : done.emitOn(next -> caller.runOnContext(ignored -> next.run()));
-        });
-    }
-
-    @FunctionalInterface
-    private interface BlockingCall<T> {
-        T run() throws Exception;
+    /** Runs {@code call} on the pool; its outcome comes back on the caller's Vert.x context ({@link OffEventLoop}). */
+    private <T> Uni<T> blocking(OffEventLoop.Call<T> call) {
+        return OffEventLoop.call(calls, call);
     }
 }

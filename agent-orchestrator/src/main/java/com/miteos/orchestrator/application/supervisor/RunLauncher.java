@@ -5,9 +5,11 @@ import com.miteos.model.event.TaskCreated;
 import com.miteos.orchestrator.application.metrics.OrchestratorMetrics;
 import com.miteos.orchestrator.application.pipeline.TaskPipeline;
 import com.miteos.orchestrator.application.tracing.TaskTrace;
+import com.miteos.orchestrator.application.tracing.TraceParents;
 import com.miteos.orchestrator.config.OrchestratorConfig;
 import com.miteos.orchestrator.domain.run.TaskRun;
 import com.miteos.orchestrator.port.commands.CommandBacklog;
+import com.miteos.orchestrator.port.execution.RunContexts;
 import com.miteos.orchestrator.port.journal.TaskJournal;
 import com.miteos.orchestrator.port.journal.TaskStore;
 import io.micrometer.core.instrument.Gauge;
@@ -26,6 +28,11 @@ import java.util.concurrent.CompletionStage;
  * must take effect before any further step. A task that came without a partition waits for the
  * commands present at start-up instead. At most {@code max-running-tasks} runs execute at once
  * ({@link RunSlots}).
+ *
+ * <p>Launching only registers the run (a command that follows finds it) and returns: the run
+ * starts later, on an execution context of its own ({@link RunContexts}), never inside the
+ * processing of the command that launched it. A slow start (a cold process, a model that answers
+ * on the spot) then delays that run alone, not the commands of the instance's other tasks.
  */
 @ApplicationScoped
 public class RunLauncher {
@@ -37,10 +44,12 @@ public class RunLauncher {
     private final Duration catchUpTimeout;
     private final RunSlots slots;
     private final OrchestratorMetrics meters;
+    private final RunContexts contexts;
 
     RunLauncher(TaskPipeline pipeline, TaskJournal journal, RunningTasks running, CommandBacklog backlog,
-            OrchestratorConfig config, MeterRegistry metrics, OrchestratorMetrics meters) {
+            OrchestratorConfig config, MeterRegistry metrics, OrchestratorMetrics meters, RunContexts contexts) {
         this.pipeline = pipeline;
+        this.contexts = contexts;
         this.journal = journal;
         this.running = running;
         this.backlog = backlog;
@@ -98,14 +107,15 @@ public class RunLauncher {
                 });
     }
 
+    /** Takes a slot, then starts the run on a context of its own, in the task's trace and logging context. */
     private void execute(TaskRun run, TaskTrace trace) {
-        slots.acquire(() -> start(run, trace));
+        slots.acquire(() -> contexts.start(run.taskId(), run.accountId(), TraceParents.parse(trace.traceparent()),
+                () -> start(run, trace)));
     }
 
     private void start(TaskRun run, TaskTrace trace) {
-        String taskId = run.taskId();
         if (run.isFinished() || run.isSuspended()) {
-            // Cancelled while it was held for the catch-up, or its partition went elsewhere meanwhile.
+            // Cancelled while it was held for the catch-up or waited to start, or its partition went elsewhere.
             running.ended(run);
             slots.release();
             return;

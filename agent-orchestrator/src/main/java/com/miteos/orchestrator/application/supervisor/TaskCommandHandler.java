@@ -18,7 +18,8 @@ import java.util.concurrent.CompletionStage;
  * Applies task commands (create, cancel, pause, resume). Every task is accepted into the
  * orchestrator's database before its command is acknowledged, and cancels are durable too:
  * recorded before they are acknowledged, on the task or, when it has not arrived yet, for when
- * it does. The answer completes once the command is durable; a run is started, not awaited.
+ * it does. The answer completes once the command is durable; a run is launched, not awaited, and
+ * it starts after the answer, away from the commands ({@link RunLauncher}).
  */
 @ApplicationScoped
 public class TaskCommandHandler {

@@ -115,6 +115,8 @@ class PartitionOwnershipTest {
         assertThat(released.getString("owner")).as("released for the next owner").isNull();
         assertThat(released.getValue("lease_epoch")).isNull();
         String state = released.getString("state");
+        // What the revocation flushed is published by the relay a moment later: count once it is.
+        await().atMost(Duration.ofSeconds(10)).until(() -> unsent(task) == 0);
         int published = PublishedEvents.statuses(status, task).size();
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(taskRow(task).getString("state")).isEqualTo(state);
@@ -259,6 +261,11 @@ class PartitionOwnershipTest {
     private long partitionEpoch(int partition) {
         return pool.preparedQuery("SELECT epoch FROM partition_leases WHERE command_partition = $1")
                 .execute(Tuple.of(partition)).await().indefinitely().iterator().next().getLong("epoch");
+    }
+
+    private long unsent(String task) {
+        return pool.preparedQuery("SELECT count(*) AS n FROM outbox WHERE record_key = $1 AND sent_at IS NULL")
+                .execute(Tuple.of(task)).await().indefinitely().iterator().next().getLong("n");
     }
 
     private long checkpoints(String task) {

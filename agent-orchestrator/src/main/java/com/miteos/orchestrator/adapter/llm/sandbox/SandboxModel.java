@@ -1,5 +1,6 @@
 package com.miteos.orchestrator.adapter.llm.sandbox;
 
+import com.miteos.orchestrator.adapter.vertx.OffEventLoop;
 import com.miteos.orchestrator.port.llm.ModelCall;
 import com.miteos.orchestrator.port.llm.ModelCallException;
 import com.miteos.orchestrator.port.llm.ModelProvider;
@@ -10,6 +11,7 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 import java.util.Objects;
 
@@ -25,7 +27,14 @@ import java.util.Objects;
  * state between calls, so a task resumed from a checkpoint continues exactly as it would have.
  * Token usage is estimated at four characters per token so that cost meters see realistic
  * numbers. Step delays ({@code config.sandbox.step_delay_ms}) are the caller's business; the
- * answer is ready as soon as the returned {@link Uni} is subscribed to.
+ * answer is computed as soon as the returned {@link Uni} is subscribed to.
+ *
+ * <p>It is computed on a worker thread and handed back on the caller's Vert.x context
+ * ({@link OffEventLoop}), not on the event loop of the run that asks: usually short work on
+ * in-memory data, but on a fresh JVM the first answers load and compile the model's code and took
+ * seconds, and an event loop held that long holds everything else on it (other runs, database
+ * connections, the journal's writes, the commands waiting for them). Where it is computed changes
+ * nothing in the answer: it is still a pure function of the call.
  *
  * <p>With {@code config.sandbox.outcome = "fail"}, every call whose conversation already holds
  * a tool result fails with {@code sandbox_failure}: plans succeed, each agent runs its first
@@ -60,8 +69,8 @@ public final class SandboxModel implements ModelProvider {
 
     @Override
     public Uni<ChatResponse> chat(ModelCall call) {
-        // item(Supplier): computed on subscription, and a thrown ModelCallException becomes the Uni's failure.
-        return Uni.createFrom().item(() -> answer(call));
+        // Computed on subscription, off the event loop; a thrown ModelCallException becomes the Uni's failure.
+        return OffEventLoop.call(Infrastructure.getDefaultWorkerPool(), () -> answer(call));
     }
 
     private ChatResponse answer(ModelCall call) {
