@@ -47,9 +47,30 @@ set_autogroup_nice() {
   return 1
 }
 
-# lower_start_priority PID: called right after an instance was launched.
+# session_leader PID: the process has called setsid(2), so /proc/PID/autogroup is its own group.
+session_leader() {
+  local stat rest
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  rest=${stat##*) }                 # after "pid (comm) ": state ppid pgrp session ...
+  read -r _ _ _ session _ <<<"$rest"
+  [[ $session == "$1" ]]
+}
+
+# lower_start_priority PID: called right after an instance was launched. Until the new process has
+# called setsid, its autogroup is still the launcher's own, which must not be the one lowered: so
+# this waits (up to a second) for the process to lead its session.
 lower_start_priority() {
+  local try
   ((MITEOS_START_NICE > 0)) && autogroups_enabled || return 0
+  for try in {1..100}; do
+    session_leader "$1" && break
+    [[ -e /proc/$1 ]] || return 0
+    sleep 0.01
+  done
+  if ! session_leader "$1"; then
+    warn "pid $1 is not in a session of its own yet: started at normal priority"
+    return 0
+  fi
   set_autogroup_nice "$1" "$MITEOS_START_NICE" ||
     warn "could not lower the start priority of pid $1 (/proc/$1/autogroup)"
 }
@@ -58,6 +79,7 @@ lower_start_priority() {
 # launcher interrupted before could not restore). Does nothing when the priority is normal.
 restore_priority() {
   local nice
+  session_leader "$1" || return 0
   nice=$(autogroup_nice "$1") || return 0
   ((nice > 0)) || return 0
   set_autogroup_nice "$1" 0 || warn "could not restore the priority of pid $1 (/proc/$1/autogroup: nice $nice)"
