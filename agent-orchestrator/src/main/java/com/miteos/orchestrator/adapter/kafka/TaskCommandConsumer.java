@@ -30,7 +30,8 @@ import java.time.Duration;
  * orchestrator's database: an accepted task, a cancel, a pause of a task not seen yet. A run is
  * launched, not awaited, and starts on an event loop other than this channel's, where every
  * record of the channel is processed one after the other ({@link EventLoopRunContexts}). A
- * command waits until the tasks of its partition are claimed here ({@link CommandPartitions}). A
+ * command waits until the tasks of its partition are claimed here ({@link CommandPartitions}), and
+ * is left unacknowledged when its partition is taken away before it is applied. A
  * record that is not a well-formed event goes to the dead-letter topic; a database that is down
  * is waited for, the command is never dropped.
  */
@@ -74,12 +75,18 @@ public class TaskCommandConsumer {
                 .map(TracingMetadata::getCurrentContext).orElseGet(Context::current));
         Integer partition = record.getMetadata(IncomingKafkaRecordMetadata.class)
                 .map(kafka -> kafka.getPartition()).orElse(null);
+        Object assignment = commands.assignment(partition);
         return commands.ready(partition)
                 .chain(() -> apply(envelope, partition, traceparent))
                 .onFailure(e -> !isRefusedData(e)).invoke(e -> Log.warnf("task %s: command %s failed, retrying: %s",
                         envelope.taskId(), envelope.type(), e.toString()))
                 .onFailure(e -> !isRefusedData(e)).retry().withBackOff(RETRY_FIRST, RETRY_MAX).indefinitely()
                 .onItemOrFailure().transformToUni((done, refused) -> {
+                    if (refused == null && !commands.stillAssigned(partition, assignment)) {
+                        Log.debugf("task %s: partition %d left this instance while its %s was applied: not"
+                                + " acknowledged, its next owner reads it", envelope.taskId(), partition, envelope.type());
+                        return Uni.createFrom().voidItem();
+                    }
                     if (refused != null) {
                         metrics.deadLettered(GROUP, "refused");
                     }

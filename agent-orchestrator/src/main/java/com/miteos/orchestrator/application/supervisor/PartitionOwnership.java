@@ -187,6 +187,22 @@ public class PartitionOwnership {
         }
     }
 
+    /**
+     * The assignment under which this instance holds a partition now ({@code null}: none). A command
+     * is acknowledged only while the assignment it came under still holds ({@link #stillHolds}).
+     */
+    public Object assignment(int partition) {
+        return held.get(partition);
+    }
+
+    /**
+     * Whether the partition is still held under {@code assignment}: not taken away meanwhile, nor
+     * taken away and given back (a new assignment, whose consumer reads the command again).
+     */
+    public boolean stillHolds(int partition, Object assignment) {
+        return assignment != null && held.get(partition) == assignment;
+    }
+
     /** Whether Kafka gave this partition to this instance and has not taken it away (acquired or not yet). */
     public boolean holds(int partition) {
         return held.containsKey(partition);

@@ -50,6 +50,27 @@ public class TaskCommandHandler {
     }
 
     /**
+     * The assignment a command of {@code partition} comes under ({@code null} partition: none needed).
+     * The command is acknowledged only if {@link #stillAssigned} holds once it is applied.
+     */
+    public Object assignment(Integer partition) {
+        return partition == null ? null : ownership.assignment(partition);
+    }
+
+    /**
+     * Whether a command that came under {@code assignment} may be acknowledged: its partition is
+     * still held here under that assignment (a command without a partition always may). Kafka takes
+     * a partition away while one of its commands is being applied: the command was applied to a run
+     * already handed over, or recorded for a task no longer here, and only an unacknowledged command
+     * is certain to be read again by the next owner (SmallRye drops such an acknowledgement today,
+     * but a commit that slips through would skip it there; a redelivery is harmless: commands are
+     * idempotent).
+     */
+    public boolean stillAssigned(Integer partition, Object assignment) {
+        return partition == null || ownership.stillHolds(partition, assignment);
+    }
+
+    /**
      * Accepts a task that came on {@code partition} ({@code null}: without one) and starts it,
      * unless it was accepted before (a redelivery) or its partition is no longer held here (its
      * next owner reads the command again). {@code traceparent}: the trace the task's record came in

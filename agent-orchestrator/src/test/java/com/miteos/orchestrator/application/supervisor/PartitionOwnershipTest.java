@@ -19,8 +19,6 @@ import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import io.smallrye.reactive.messaging.memory.InMemorySink;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
@@ -34,8 +32,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -207,33 +203,9 @@ class PartitionOwnershipTest {
         assertThat(awaitTerminal(task).status()).isEqualTo(TaskStatus.COMPLETE);
     }
 
-    /**
-     * Holds {@code partition}'s lease row locked while {@code assigned} is assigned here (its
-     * acquisition waits for the row), revokes {@code partition} meanwhile, and lets the "next
-     * owner" take its lease and commit before the acquisition can go on.
-     */
     private void revokeWhileTheAcquisitionWaitsAndLetTheNextOwnerCommitFirst(int partition, Set<Integer> assigned)
             throws Exception {
-        pool.preparedQuery("INSERT INTO partition_leases (command_partition, owner, epoch) VALUES ($1, NULL,"
-                + " nextval('lease_epochs')) ON CONFLICT (command_partition) DO NOTHING").execute(Tuple.of(partition))
-                .await().indefinitely();
-        SqlConnection nextOwner = pool.getConnection().await().indefinitely();
-        try {
-            Transaction acquisition = nextOwner.begin().await().indefinitely();
-            nextOwner.preparedQuery("SELECT 1 FROM partition_leases WHERE command_partition = $1 FOR UPDATE")
-                    .execute(Tuple.of(partition)).await().indefinitely();
-            ownership.assigned(assigned);
-            Thread.sleep(300); // this instance's acquisition now waits for the row
-
-            CompletableFuture<Void> revocation = CompletableFuture.runAsync(() -> ownership.revoked(Set.of(partition)));
-            Thread.sleep(300);
-            nextOwner.preparedQuery("UPDATE partition_leases SET owner = 'next-owner', epoch = nextval('lease_epochs')"
-                    + " WHERE command_partition = $1").execute(Tuple.of(partition)).await().indefinitely();
-            acquisition.commit().await().indefinitely();
-            revocation.get(30, TimeUnit.SECONDS);
-        } finally {
-            nextOwner.close().await().indefinitely();
-        }
+        AcquisitionRace.revokeWhileTheAcquisitionWaits(pool, ownership, partition, assigned, () -> { });
     }
 
     private String leaseOwner(int partition) {
