@@ -6,6 +6,7 @@ import com.miteos.e2e.crash.Launcher;
 import com.miteos.e2e.crash.LoadGenerator;
 import com.miteos.e2e.crash.StatusObserver;
 import com.miteos.e2e.scale.ApprovalResponder;
+import com.miteos.e2e.scale.CommandLatencies;
 import com.miteos.e2e.scale.OwnershipRecords;
 import com.miteos.e2e.scale.PauseProber;
 import com.miteos.e2e.scale.ScaleChaos;
@@ -59,7 +60,6 @@ class ScaleIT {
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(30);
     /** After a SIGKILL: the session timeout (6 s locally), the move and the catch-up of the partitions. */
     private static final Duration CRASH_WINDOW = Duration.ofSeconds(15);
-    private static final Duration SLOW_PAUSE = Duration.ofSeconds(1);
     private static final Duration WARM_UP_PATIENCE = Duration.ofMinutes(5);
     private static final Path SUMMARY_FILE = Path.of("target", "scale-test", "summary.txt");
 
@@ -129,7 +129,9 @@ class ScaleIT {
                     + " human's wait during a handover included): n=" + allGapsMs.size() + " p50_ms="
                     + ScaleVerdict.percentile(allGapsMs, 50) + " p99_ms=" + ScaleVerdict.percentile(allGapsMs, 99)
                     + " max_ms=" + ScaleVerdict.percentile(allGapsMs, 100));
-            writeReport(verdict, load, chaos, observer, approver, prober, settings);
+            CommandLatencies latencies = CommandLatencies.of(prober, chaos.killedAt(), CRASH_WINDOW, chaos.startedAt());
+            failures.addAll(latencies.failures(settings.commandP99Limit()));
+            writeReport(verdict, load, chaos, observer, approver, prober, latencies, settings);
             assertThat(failures).as(verdict.summaryLine()).isEmpty();
         } finally {
             load.stop();
@@ -246,7 +248,8 @@ class ScaleIT {
     }
 
     private void writeReport(ScaleVerdict verdict, LoadGenerator load, ScaleChaos chaos, StatusObserver observer,
-            ApprovalResponder approver, PauseProber prober, ScaleSettings settings) throws Exception {
+            ApprovalResponder approver, PauseProber prober, CommandLatencies latencies, ScaleSettings settings)
+            throws Exception {
         List<String> lines = new ArrayList<>();
         int givenUp = load.givenUp().values().stream().mapToInt(Integer::intValue).sum();
         lines.add("scale test: load: submitted=" + settings.tasks() + " accepted=" + load.accepted().size()
@@ -258,8 +261,7 @@ class ScaleIT {
         lines.add("scale test: pauses: " + prober.describe() + " resume_latency_p50_ms="
                 + ScaleVerdict.percentile(prober.resumeLatenciesMs(), 50) + " resume_latency_p99_ms="
                 + ScaleVerdict.percentile(prober.resumeLatenciesMs(), 99));
-        lines.add(pausesByCause(prober, chaos));
-        lines.add(slowPauses(prober, chaos));
+        lines.addAll(latencies.lines());
         lines.add("scale test: observer: rounds=" + observer.rounds() + " failed_reads=" + observer.failedReads());
         lines.addAll(verdict.diagnostics());
         lines.forEach(System.out::println);
@@ -271,43 +273,6 @@ class ScaleIT {
         file.addAll(lines);
         Files.createDirectories(SUMMARY_FILE.getParent());
         Files.write(SUMMARY_FILE, file);
-    }
-
-    /**
-     * The pause latency apart from the crash: a SIGKILLed member's partitions move only once the
-     * broker's session timeout has passed (6 s locally), so a pause waiting at any moment from the
-     * kill until {@link #CRASH_WINDOW} after it is counted apart, whichever instance held its task.
-     */
-    private static String pausesByCause(PauseProber prober, ScaleChaos chaos) {
-        List<PauseProber.Sample> samples = prober.pauseSamples();
-        Instant kill = chaos.killedAt().orElse(null);
-        List<PauseProber.Sample> crash = samples.stream()
-                .filter(s -> kill != null && s.overlaps(kill, kill.plus(CRASH_WINDOW))).toList();
-        List<PauseProber.Sample> rest = samples.stream()
-                .filter(s -> kill == null || !s.overlaps(kill, kill.plus(CRASH_WINDOW))).toList();
-        return "scale test: pause latency apart from the kill -9 (waiting at some moment of its first "
-                + CRASH_WINDOW.toSeconds() + " s): " + latencies(rest, PauseProber.Sample::millis)
-                + "; during it: " + latencies(crash, PauseProber.Sample::millis)
-                + "; applied by the owner (its paused snapshot's updated_at) apart from the kill -9: "
-                + latencies(rest, PauseProber.Sample::appliedMillis)
-                + "; during it: " + latencies(crash, PauseProber.Sample::appliedMillis);
-    }
-
-    private static String latencies(List<PauseProber.Sample> samples,
-            java.util.function.ToLongFunction<PauseProber.Sample> millis) {
-        List<Long> sorted = samples.stream().map(millis::applyAsLong).sorted().toList();
-        return "n=" + sorted.size() + " p50_ms=" + ScaleVerdict.percentile(sorted, 50) + " p99_ms="
-                + ScaleVerdict.percentile(sorted, 99) + " max_ms=" + (sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1));
-    }
-
-    /** The pauses that took over a second, by when they were answered (counted as the chaos steps are). */
-    private static String slowPauses(PauseProber prober, ScaleChaos chaos) {
-        String slow = prober.pauseSamples().stream().filter(s -> s.millis() > SLOW_PAUSE.toMillis())
-                .sorted(java.util.Comparator.comparing(PauseProber.Sample::answered))
-                .map(s -> "+" + Duration.between(chaos.startedAt(), s.answered()).toSeconds() + "s " + s.taskId()
-                        + " " + s.millis() + "ms (applied " + s.appliedMillis() + "ms)")
-                .collect(java.util.stream.Collectors.joining(", "));
-        return "scale test: pauses over " + SLOW_PAUSE.toMillis() + " ms: " + (slow.isEmpty() ? "none" : slow);
     }
 
     private void progress(String phase, Instant start, LoadGenerator load, StatusObserver observer, int tasks) {

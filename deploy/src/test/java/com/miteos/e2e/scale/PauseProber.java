@@ -59,6 +59,7 @@ public final class PauseProber {
     private final List<Long> pauseLatenciesMs = Collections.synchronizedList(new ArrayList<>());
     private final List<Sample> pauseSamples = Collections.synchronizedList(new ArrayList<>());
     private final List<Long> resumeLatenciesMs = Collections.synchronizedList(new ArrayList<>());
+    private final List<Sample> resumeSamples = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, String> lost = new ConcurrentHashMap<>();
     private final AtomicInteger pausesSent = new AtomicInteger();
     private final AtomicInteger endedFirst = new AtomicInteger();
@@ -161,7 +162,9 @@ public final class PauseProber {
                     + " s after the resume");
             return;
         }
-        resumeLatenciesMs.add(Duration.between(answered, Instant.now()).toMillis());
+        Instant resumed = Instant.now();
+        resumeLatenciesMs.add(Duration.between(answered, resumed).toMillis());
+        resumeSamples.add(new Sample(taskId, answered, appliedAt(task, resumed), resumed));
     }
 
     /** POSTs the command until it is answered 200; the instant of that answer, or null (409: ended, or failed). */
@@ -267,8 +270,8 @@ public final class PauseProber {
     }
 
     /**
-     * A measured pause: from the answer to the POST until the owner applied it (its paused
-     * snapshot's {@code updated_at}) and until {@code paused} was seen through the API.
+     * A measured pause (or resume): from the answer to the POST until the owner applied it (the
+     * {@code updated_at} of the snapshot that showed it) and until it was seen through the API.
      */
     public record Sample(String taskId, Instant answered, Instant applied, Instant seen) {
 
@@ -290,6 +293,13 @@ public final class PauseProber {
     public List<Sample> pauseSamples() {
         synchronized (pauseSamples) {
             return List.copyOf(pauseSamples);
+        }
+    }
+
+    /** Measured resumes: from the answer to the POST until the task no longer showed the user's pause. */
+    public List<Sample> resumeSamples() {
+        synchronized (resumeSamples) {
+            return List.copyOf(resumeSamples);
         }
     }
 

@@ -29,13 +29,16 @@ import static com.miteos.e2e.crash.RunProperties.integer;
  *   <tr><td>{@code scale.submitters}</td><td>4</td><td>submitting threads</td></tr>
  *   <tr><td>{@code scale.warm-up}</td><td>a tenth of {@code scale.tasks}</td><td>tasks of the warm-up round
  *       before the measured one ({@link WarmUpRound}); 0: none</td></tr>
+ *   <tr><td>{@code scale.command-p99-limit}</td><td>PT1S</td><td>p99 of the pause and of the resume latency
+ *       (command → visible), apart from the kill -9, above which the run fails ({@link CommandLatencies});
+ *       PT0S: reported, not judged</td></tr>
  *   <tr><td>{@code scale.seed}</td><td>random</td><td>seed of the pauses</td></tr>
  *   <tr><td>{@code scale.root}</td><td>{@code ..}</td><td>the repository root, where {@code ./miteos} is</td></tr>
  * </table>
  */
 public record ScaleSettings(int tasks, int orchestrators, int gateways, int stepDelayMin, int stepDelayMax,
         Duration window, Duration settle, Duration pauseEvery, Duration commandTimeout, int submitters,
-        int warmUpTasks, long seed, Path repositoryRoot, Path pidDirectory) {
+        int warmUpTasks, Duration commandP99Limit, long seed, Path repositoryRoot, Path pidDirectory) {
 
     /** Below 30 the plan waits for approval (AutonomyPolicy). */
     static final int PLAN_APPROVAL_AUTONOMY = 10;
@@ -47,10 +50,11 @@ public record ScaleSettings(int tasks, int orchestrators, int gateways, int step
     private static final Duration MIN_WINDOW = Duration.ofSeconds(60);
 
     public ScaleSettings {
-        if (tasks < 1 || orchestrators < 2 || gateways < 1 || submitters < 1 || warmUpTasks < 0) {
+        if (tasks < 1 || orchestrators < 2 || gateways < 1 || submitters < 1 || warmUpTasks < 0
+                || commandP99Limit.isNegative()) {
             throw new IllegalArgumentException("scale.tasks, scale.gateways and scale.submitters must be at least 1,"
                     + " scale.orchestrators at least 2 (the chaos stops instance 2 and kills instance 3),"
-                    + " scale.warm-up at least 0");
+                    + " scale.warm-up and scale.command-p99-limit at least 0");
         }
         if (stepDelayMin < 0 || stepDelayMax < stepDelayMin || stepDelayMax > 10_000) {
             throw new IllegalArgumentException("scale.step-delay-ms: min-max within 0-10000");
@@ -67,7 +71,7 @@ public record ScaleSettings(int tasks, int orchestrators, int gateways, int step
                 duration("scale.window", defaultWindow.compareTo(MIN_WINDOW) < 0 ? MIN_WINDOW : defaultWindow),
                 duration("scale.settle", Duration.ofMinutes(10)), duration("scale.pause-every", Duration.ofSeconds(2)),
                 duration("scale.command-timeout", Duration.ofSeconds(60)), integer("scale.submitters", 4),
-                integer("scale.warm-up", tasks / 10),
+                integer("scale.warm-up", tasks / 10), duration("scale.command-p99-limit", Duration.ofSeconds(1)),
                 Long.getLong("scale.seed", ThreadLocalRandom.current().nextLong()),
                 Path.of(System.getProperty("scale.root", "..")), stateDirectory.resolve("pids"));
     }
@@ -99,6 +103,6 @@ public record ScaleSettings(int tasks, int orchestrators, int gateways, int step
         return "tasks=" + tasks + " orchestrators=" + orchestrators + " gateways=" + gateways + " step_delay_ms="
                 + stepDelayMin + "-" + stepDelayMax + " window=" + window + " settle=" + settle + " pause_every="
                 + pauseEvery + " command_timeout=" + commandTimeout + " submitters=" + submitters + " warm_up=" + warmUpTasks
-                + " seed=" + seed;
+                + " command_p99_limit=" + commandP99Limit + " seed=" + seed;
     }
 }
