@@ -12,9 +12,11 @@ import java.util.function.ToLongFunction;
  * through the API, with those around the kill -9 counted apart: a SIGKILLed member's partitions
  * move only once the broker's session timeout has passed (6 s locally), so a command waiting at
  * any moment from the kill until {@code crashWindow} after it waits for the failure to be
- * detected, not for a rebalance. The others are judged: their p99 must be within the limit
- * ({@code scale.command-p99-limit}, issue 9: commands apply within 1 s, p99, during and after
- * rebalances).
+ * detected, not for a rebalance. The others are judged: the p99 of the time until the owner
+ * applied them must be within the limit ({@code scale.command-p99-limit}; issue 9: commands apply
+ * within 1 s, p99, on any member, during and after rebalances). The owner applied a command at the
+ * {@code updated_at} of the first snapshot that showed it; the time until the API showed it adds
+ * the read model's projection, and is reported next to it.
  */
 public final class CommandLatencies {
 
@@ -57,7 +59,10 @@ public final class CommandLatencies {
                 + latencies(pauses, PauseProber.Sample::appliedMillis)
                 + "; during it: " + latencies(pausesInCrash, PauseProber.Sample::appliedMillis));
         lines.add("scale test: resume latency apart from the kill -9: " + latencies(resumes, PauseProber.Sample::millis)
-                + "; during it: " + latencies(resumesInCrash, PauseProber.Sample::millis));
+                + "; during it: " + latencies(resumesInCrash, PauseProber.Sample::millis)
+                + "; applied by the owner (the updated_at of the first snapshot without the user's pause) apart from"
+                + " the kill -9: " + latencies(resumes, PauseProber.Sample::appliedMillis)
+                + "; during it: " + latencies(resumesInCrash, PauseProber.Sample::appliedMillis));
         lines.add("scale test: commands over " + SLOW.toMillis() + " ms: " + slow());
         return lines;
     }
@@ -77,13 +82,13 @@ public final class CommandLatencies {
             Duration limit) {
         long p99 = p99(samples);
         if (p99 > limit.toMillis()) {
-            failures.add(command + " latency apart from the kill -9: p99 " + p99 + " ms over the limit of "
-                    + limit.toMillis() + " ms (scale.command-p99-limit)");
+            failures.add(command + "s applied by their owners, apart from the kill -9: p99 " + p99
+                    + " ms over the limit of " + limit.toMillis() + " ms (scale.command-p99-limit)");
         }
     }
 
     private static long p99(List<PauseProber.Sample> samples) {
-        List<Long> millis = samples.stream().map(PauseProber.Sample::millis).toList();
+        List<Long> millis = samples.stream().map(PauseProber.Sample::appliedMillis).toList();
         return millis.isEmpty() ? 0 : Long.parseLong(ScaleVerdict.percentile(millis, 99));
     }
 

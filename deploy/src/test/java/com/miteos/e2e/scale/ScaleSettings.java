@@ -29,8 +29,8 @@ import static com.miteos.e2e.crash.RunProperties.integer;
  *   <tr><td>{@code scale.submitters}</td><td>4</td><td>submitting threads</td></tr>
  *   <tr><td>{@code scale.warm-up}</td><td>a tenth of {@code scale.tasks}</td><td>tasks of the warm-up round
  *       before the measured one ({@link WarmUpRound}); 0: none</td></tr>
- *   <tr><td>{@code scale.command-p99-limit}</td><td>PT1S</td><td>p99 of the pause and of the resume latency
- *       (command → visible), apart from the kill -9, above which the run fails ({@link CommandLatencies});
+ *   <tr><td>{@code scale.command-p99-limit}</td><td>PT1S</td><td>p99 of the time until the owner applied a
+ *       pause and a resume, apart from the kill -9, above which the run fails ({@link CommandLatencies});
  *       PT0S: reported, not judged</td></tr>
  *   <tr><td>{@code scale.seed}</td><td>random</td><td>seed of the pauses</td></tr>
  *   <tr><td>{@code scale.root}</td><td>{@code ..}</td><td>the repository root, where {@code ./miteos} is</td></tr>
