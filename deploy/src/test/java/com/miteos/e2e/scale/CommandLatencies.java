@@ -29,19 +29,20 @@ public final class CommandLatencies {
     private final Duration crashWindow;
     private final Instant start;
 
-    private CommandLatencies(PauseProber prober, Optional<Instant> kill, Duration crashWindow, Instant start) {
+    CommandLatencies(List<PauseProber.Sample> pauses, List<PauseProber.Sample> resumes, Optional<Instant> kill,
+            Duration crashWindow, Instant start) {
         this.crashWindow = crashWindow;
         this.start = start;
-        this.pauses = apart(prober.pauseSamples(), kill, false);
-        this.pausesInCrash = apart(prober.pauseSamples(), kill, true);
-        this.resumes = apart(prober.resumeSamples(), kill, false);
-        this.resumesInCrash = apart(prober.resumeSamples(), kill, true);
+        this.pauses = apart(pauses, kill, false);
+        this.pausesInCrash = apart(pauses, kill, true);
+        this.resumes = apart(resumes, kill, false);
+        this.resumesInCrash = apart(resumes, kill, true);
     }
 
     /** {@code start}: the chaos' start, from which the slow commands are timed. */
     public static CommandLatencies of(PauseProber prober, Optional<Instant> kill, Duration crashWindow,
             Instant start) {
-        return new CommandLatencies(prober, kill, crashWindow, start);
+        return new CommandLatencies(prober.pauseSamples(), prober.resumeSamples(), kill, crashWindow, start);
     }
 
     private List<PauseProber.Sample> apart(List<PauseProber.Sample> samples, Optional<Instant> kill, boolean inCrash) {
