@@ -3,7 +3,7 @@
 # reliability/rolling-restart.sh - a rolling restart of every orchestrator while tasks run
 # (issue 9): no task fails, none is stuck, none repeats a completed step.
 #
-#   reliability/rolling-restart.sh [tasks=200] [orchestrators=3] [step-delay-ms=400]
+#   reliability/rolling-restart.sh [tasks=200] [orchestrators=3] [step-delay-ms=10000]
 #
 # 1. ./miteos up, scaled to <orchestrators> (rate limit and active-task cap lifted).
 # 2. A reference: one task of the same shape runs alone; its cost and deliverable count are what
@@ -23,7 +23,7 @@ set -euo pipefail
 
 readonly TASKS=${1:-200}
 readonly ORCHESTRATORS=${2:-3}
-readonly STEP_DELAY_MS=${3:-400}
+readonly STEP_DELAY_MS=${3:-10000}
 readonly SETTLE=600
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
