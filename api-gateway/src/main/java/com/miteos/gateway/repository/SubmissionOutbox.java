@@ -202,12 +202,20 @@ public class SubmissionOutbox {
                 .map(rows -> rows.size() == 1 && rows.iterator().next().getBoolean("published"));
     }
 
-    /** The oldest submissions, accepted before {@code acceptedBefore}, that are not published yet. */
-    public Uni<List<TaskSubmission>> findUnpublished(Instant acceptedBefore, int limit) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM task_submissions"
-                        + " WHERE published_at IS NULL AND created_at < $1 ORDER BY created_at, task_id LIMIT $2")
-                .execute(Tuple.of(acceptedBefore.atOffset(ZoneOffset.UTC), limit))
-                .map(this::toSubmissions);
+    /**
+     * The oldest submissions, at most {@code limit}, accepted before {@code acceptedBefore} and not published
+     * yet, in (created_at, task_id) order, starting after {@code after} (null: from the oldest). A relay
+     * reading page after page this way reads every row once, even one whose stamp has not landed.
+     */
+    public Uni<List<TaskSubmission>> findUnpublished(Instant acceptedBefore, TaskSubmission after, int limit) {
+        String unpublished = "SELECT " + COLUMNS + " FROM task_submissions WHERE published_at IS NULL AND created_at < $1";
+        String order = " ORDER BY created_at, task_id LIMIT ";
+        OffsetDateTime before = acceptedBefore.atOffset(ZoneOffset.UTC);
+        Uni<RowSet<Row>> rows = after == null
+                ? pool.preparedQuery(unpublished + order + "$2").execute(Tuple.of(before, limit))
+                : pool.preparedQuery(unpublished + " AND (created_at, task_id) > ($2, $3)" + order + "$4")
+                        .execute(Tuple.of(before, after.createdAt().atOffset(ZoneOffset.UTC), after.taskId(), limit));
+        return rows.map(this::toSubmissions);
     }
 
     private List<TaskSubmission> toSubmissions(RowSet<Row> rows) {

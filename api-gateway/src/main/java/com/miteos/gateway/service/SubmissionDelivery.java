@@ -56,8 +56,12 @@ public class SubmissionDelivery {
         return share(s, () -> publishUnlessPublished(s));
     }
 
-    /** As {@link #deliver}, for a submission stored just now: nobody can have published it yet, so no check. */
-    public Uni<Void> deliverNew(TaskSubmission s) {
+    /**
+     * As {@link #deliver}, without asking the database first, for a submission known to be unpublished a
+     * moment ago: one stored just now, or one the relay has just read unpublished. Should another delivery
+     * have published it meanwhile, the repeat is harmless (the same event id; consumers deduplicate).
+     */
+    public Uni<Void> deliverUnpublished(TaskSubmission s) {
         return share(s, () -> publisher.taskCreated(event(s), s.traceparent()).call(() -> markPublished(s)));
     }
 

@@ -116,7 +116,7 @@ public class TaskService {
     private TaskView accepted(TaskSubmission s, boolean fresh) {
         MDC.put("task_id", s.taskId()); // the request's own context: what it logs from here on names the task
         Log.infof("task %s: accepted", s.taskId());
-        (fresh ? delivery.deliverNew(s) : delivery.deliver(s)).subscribe().with(
+        (fresh ? delivery.deliverUnpublished(s) : delivery.deliver(s)).subscribe().with(
                 published -> { },
                 e -> Log.warnf("task %s: the broker did not take task.created yet, the relay will deliver it: %s",
                         s.taskId(), e.toString()));

@@ -57,7 +57,7 @@ class PublishedStampsTest {
         List<TaskSubmission> submissions = IntStream.range(0, 10).mapToObj(i -> submission()).toList();
         List<CompletableFuture<Void>> delivered = new ArrayList<>();
         for (TaskSubmission s : submissions) {
-            delivered.add(delivery.deliverNew(s).subscribeAsCompletionStage());
+            delivered.add(delivery.deliverUnpublished(s).subscribeAsCompletionStage());
         }
 
         assertThat(stamped).as("the first stamp is under way; the others wait for it")
@@ -80,8 +80,8 @@ class PublishedStampsTest {
     void aStampThatFailsFailsNoDeliveryAndTheNextStampIsStillWritten() {
         TaskSubmission first = submission();
         TaskSubmission second = submission();
-        CompletableFuture<Void> firstDelivered = delivery.deliverNew(first).subscribeAsCompletionStage();
-        CompletableFuture<Void> secondDelivered = delivery.deliverNew(second).subscribeAsCompletionStage();
+        CompletableFuture<Void> firstDelivered = delivery.deliverUnpublished(first).subscribeAsCompletionStage();
+        CompletableFuture<Void> secondDelivered = delivery.deliverUnpublished(second).subscribeAsCompletionStage();
 
         statements.get(0).completeExceptionally(new IllegalStateException("database away"));
 
