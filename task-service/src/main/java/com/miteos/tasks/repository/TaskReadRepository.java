@@ -36,7 +36,10 @@ public class TaskReadRepository {
         this.pool = pool;
     }
 
-    /** How many of the owner's tasks have not finished (pending, planning, running or paused). */
+    /**
+     * How many of the owner's tasks have not finished (pending, planning, running or paused): an
+     * index-only scan of {@code tasks_active_by_owner} (V6), whose predicate is {@code ACTIVE}'s.
+     */
     public Uni<Long> countActive(Owner owner) {
         return count(ACTIVE, Tuple.of(owner.accountId(), owner.mode().value()));
     }
