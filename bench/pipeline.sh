@@ -52,9 +52,10 @@ cpu_ticks() {
   local pid
   for pid in $(platform_pids); do
     [[ -r /proc/$pid/stat ]] || continue
-    # Fields after the command's closing parenthesis: utime is the 12th, stime the 13th.
+    # Fields after the command's closing parenthesis: utime is the 12th, stime the 13th, and the
+    # 14th and 15th those of ended children (the postmaster's: PostgreSQL backends that closed).
     # (a PostgreSQL backend may end between the listing and the reading)
-    { sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null || true; } | awk -v p="$pid" '{ print p, $12 + $13 }'
+    { sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null || true; } | awk -v p="$pid" '{ print p, $12 + $13 + $14 + $15 }'
   done
 }
 
