@@ -14,8 +14,9 @@
 # Targets: >= 100 tasks/s completed while submitting; POST -> complete visible p50 <= 250 ms,
 # p99 <= 1 s (bench/Pipeline.java: the newest completed tasks every 50 ms, a straggler's own GET
 # every 250 ms); CPU per task <= 20 ms, all our processes plus Kafka, S3Proxy and PostgreSQL (user
-# + system time from /proc over the submitting, divided by the tasks completed meanwhile; the
-# machine's PostgreSQL counts whole, other databases' work included, so run it on a quiet machine).
+# + system time from /proc over the submitting, divided by the tasks completed meanwhile, also shown
+# per process; the PostgreSQL that serves MITEOS_DB_PORT counts, whole: the machine's own cluster
+# with other databases' work included, so run it on a quiet machine).
 #
 # Uses the running stack when bench/run started it, else starts one (limits lifted) and stops it.
 
@@ -41,22 +42,28 @@ token=$(new_sandbox_token bench-pipeline)
 printf '%s' '{"prompt":"Summarise the trade-offs of event sourcing in one short report.","config":{"max_agents":1,"sandbox":{"step_delay_ms":0}}}' \
   >"$BENCH_TMP/pipeline.json"
 
-# platform_pids: our processes (./miteos's pid files: services, Kafka, S3Proxy) and PostgreSQL's.
-platform_pids() {
-  cat .miteos/pids/*.pid 2>/dev/null
-  pgrep -x postgres || true
-}
-
-# cpu_ticks: user + system clock ticks of every platform process, "pid ticks" per line.
+# cpu_ticks: user + system clock ticks of every platform process, "name ticks" per line: our processes
+# (./miteos's pid files: services, Kafka, S3Proxy, the embedded PostgreSQL's launcher) by pid-file name,
+# and "postgresql" for the PostgreSQL server that serves MITEOS_DB_PORT (its postmaster with the time
+# of the backends it reaped, plus its live backends): only this stack's cluster, however many others
+# run on the machine (the machine's own cluster counts whole, other databases' work included).
 cpu_ticks() {
-  local pid
-  for pid in $(platform_pids); do
+  local file pid postmaster
+  for file in .miteos/pids/*.pid; do
+    pid=$(<"$file")
     [[ -r /proc/$pid/stat ]] || continue
-    # Fields after the command's closing parenthesis: utime is the 12th, stime the 13th, and the
-    # 14th and 15th those of ended children (the postmaster's: PostgreSQL backends that closed).
-    # (a PostgreSQL backend may end between the listing and the reading)
-    { sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null || true; } | awk -v p="$pid" '{ print p, $12 + $13 + $14 + $15 }'
+    # Fields after the command's closing parenthesis: utime is the 12th, stime the 13th.
+    sed 's/.*) //' "/proc/$pid/stat" | awk -v n="$(basename "$file" .pid)" '{ print n, $12 + $13 }'
   done
+  postmaster=$(ss -Hltnp "sport = :$MITEOS_DB_PORT" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+  [[ -n $postmaster ]] || return 0
+  {
+    sed 's/.*) //' "/proc/$postmaster/stat" | awk '{ print $12 + $13 + $14 + $15 }' # + reaped children
+    # (a backend may end between the listing and the reading)
+    for pid in $(pgrep -P "$postmaster"); do
+      { sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null || true; } | awk '{ print $12 + $13 }'
+    done
+  } | awk '{ t += $1 } END { print "postgresql", t }'
 }
 
 # A few tasks first: the pipeline's first run of everything (JIT, pools, connections) is not measured.
@@ -79,6 +86,10 @@ ticks=$(awk 'NR == FNR { before[$1] = $2; next } { used += $2 - before[$1] } END
 completed=$(curl -sf "$BASE/v1/tasks?status=complete&limit=1" -H "Authorization: Bearer $token" | json_value total)
 cpu_ms=$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" -v n="$completed" 'BEGIN { if (n == 0) print "n/a"; else printf "%.1f", t / hz * 1000 / n }')
 echo "# CPU: $ticks ticks over the run for $completed completed tasks of the account" >&2
+# The same per process: which part of the platform a task's CPU goes to.
+awk -v hz="$(getconf CLK_TCK)" -v n="$completed" 'NR == FNR { before[$1] = $2; next }
+  n > 0 { printf "%s%s %.1f ms", (k++ ? ", " : "# CPU per task by process: "), $1, ($2 - before[$1]) / hz * 1000 / n }
+  END { if (k) print "" }' "$BENCH_TMP/cpu-before" "$BENCH_TMP/cpu-after" >&2
 
 rate=$(field completed_per_s "$line")
 summary="sent $(field sent "$line"), accepted $(field accepted "$line"), complete $(field complete "$line"), failed $(field failed "$line"), unresolved $(field unresolved "$line"); POST p99 $(field post_p99_ms "$line") ms; load $(load_note)"
