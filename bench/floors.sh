@@ -62,12 +62,19 @@ SQL
   echo 'COMMIT;'
 } >"$BENCH_TMP/insert16.sql"
 
-# pg_ticks: user + system clock ticks of every PostgreSQL process now, with those of the backends
-# that have ended (pgbench's own), which the postmaster collects as its children's (cutime, cstime).
+# pg_ticks: user + system clock ticks of the PostgreSQL server on MITEOS_DB_PORT now: its postmaster
+# with the backends it has reaped (cutime, cstime: pgbench's own backends end with it) and its live
+# backends; not another cluster's on the same machine.
 pg_ticks() {
-  local pid
-  for pid in $(pgrep -x postgres); do sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null || true; done |
-    awk '{ t += $12 + $13 + $14 + $15 } END { print t + 0 }'
+  local postmaster pid
+  postmaster=$(ss -Hltnp "sport = :$MITEOS_DB_PORT" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+  [[ -n $postmaster ]] || { echo 0; return; }
+  {
+    sed 's/.*) //' "/proc/$postmaster/stat" | awk '{ print $12 + $13 + $14 + $15 }'
+    for pid in $(pgrep -P "$postmaster"); do
+      { sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null || true; } | awk '{ print $12 + $13 }'
+    done
+  } | awk '{ t += $1 } END { print t + 0 }'
 }
 
 # tps NAME ROWS_PER_TX ARGS...: "transactions/s  PostgreSQL CPU µs per row" of a pgbench run
