@@ -92,7 +92,7 @@ public class SubmissionRelay {
         return delivery.deliverUnpublished(s)
                 .invoke(() -> log(Logger.Level.INFO, s, "relay: the broker has its task.created"))
                 .onFailure().invoke(e -> log(Logger.Level.WARN, s,
-                        "the broker did not take the relayed task.created, next pass retries: " + e));
+                        "the broker did not take the relayed task.created, the next drain retries: " + e));
     }
 
     private static void log(Logger.Level level, TaskSubmission s, String what) {
