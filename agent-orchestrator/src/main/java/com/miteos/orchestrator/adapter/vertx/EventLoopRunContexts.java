@@ -50,7 +50,7 @@ public class EventLoopRunContexts implements RunContexts {
         ContextInternal caller = ContextInternal.current();
         EventLoop callerLoop = caller == null ? null : caller.nettyEventLoop();
         io.vertx.core.Context own = VertxContext.createNewDuplicatedContext(rootAwayFrom(callerLoop));
-        own.runOnContext(ignored -> {
+        Runnable handOver = () -> own.runOnContext(ignored -> {
             MDC.put("task_id", taskId);
             if (accountId != null) {
                 MDC.put("account_id", accountId);
@@ -59,6 +59,13 @@ public class EventLoopRunContexts implements RunContexts {
             trace.makeCurrent();
             start.run();
         });
+        if (caller == null) {
+            handOver.run();
+        } else {
+            // Handed over once the caller's turn is over: the other loop would otherwise start the run
+            // while the caller (a command being acknowledged) is still in it. The hop itself is tiny.
+            caller.runOnContext(ignored -> handOver.run());
+        }
     }
 
     private ContextInternal rootAwayFrom(EventLoop callerLoop) {
